@@ -1,0 +1,10 @@
+ALTER TABLE communities DROP COLUMN last_refreshed_at;
+ALTER TABLE communities DROP COLUMN shared_inbox_url;
+ALTER TABLE communities DROP COLUMN inbox_url;
+ALTER TABLE communities DROP COLUMN private_key;
+ALTER TABLE communities DROP COLUMN public_key;
+ALTER TABLE persons DROP COLUMN last_refreshed_at;
+ALTER TABLE persons DROP COLUMN shared_inbox_url;
+ALTER TABLE persons DROP COLUMN inbox_url;
+ALTER TABLE persons DROP COLUMN private_key;
+ALTER TABLE persons DROP COLUMN public_key;

@@ -1,0 +1,2 @@
+DROP INDEX deliveries_order;
+ALTER TABLE deliveries DROP COLUMN object_key;

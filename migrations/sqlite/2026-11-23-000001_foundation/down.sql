@@ -1,0 +1,16 @@
+DROP TABLE mod_log;
+DROP TABLE reports;
+DROP TABLE comment_votes;
+DROP TABLE post_votes;
+DROP TABLE comments;
+DROP TABLE posts;
+DROP TABLE community_bans;
+DROP TABLE community_members;
+DROP TABLE community_moderators;
+DROP TABLE communities;
+DROP TABLE invites;
+DROP TABLE auth_tokens;
+DROP TABLE local_users;
+DROP TABLE persons;
+DROP TABLE local_names;
+DROP TABLE site_settings;

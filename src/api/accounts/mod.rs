@@ -1,0 +1,2 @@
+//! Signing up.
+pub mod sign_up;

@@ -1,0 +1,12 @@
+//! Instance administration: account approval, invites, instance-wide bans and the
+//! federation policy.
+pub mod approve_account;
+pub mod ban_member;
+pub mod create_invite;
+pub mod list_bans;
+pub mod list_peers;
+pub mod list_pending_accounts;
+pub mod reject_account;
+pub mod remove_peer;
+pub mod set_peer;
+pub mod unban_member;

@@ -1,0 +1,210 @@
+//! Extractors for the JSON API: bodies, paths and queries whose rejections are our JSON
+//! errors, and the signed-in member from a bearer token or session cookie.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::services::{self, Actor};
+use crate::state::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "guildhall_session";
+
+/// A JSON body; malformed JSON, wrong types, unknown enum values and oversize bodies
+/// become 4xx JSON errors.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    let (status, code) = match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => return AppError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+        _ => (StatusCode::BAD_REQUEST, "invalid_json"),
+    };
+    // A body over the limit surfaces as a read failure wrapped in other rejections too.
+    let message = rejection.body_text();
+    if message.contains("length limit exceeded") {
+        return AppError::PayloadTooLarge;
+    }
+    AppError::Rejected {
+        status,
+        code,
+        message,
+    }
+}
+
+/// Path parameters; a malformed id is a 400, not a 500.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| AppError::bad_request("invalid_path", e.body_text()))
+    }
+}
+
+/// Query parameters; unknown enum values are a 400 naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| AppError::bad_request("invalid_query", e.body_text()))
+    }
+}
+
+/// The client's address: the connection's peer, or the last `X-Forwarded-For` entry (the
+/// one our own proxy added; earlier ones came from the client) when
+/// `http.trust_forwarded_for` says a reverse proxy sets it.
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if state.config.http.trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|v| v.trim().parse().ok());
+            if let Some(ip) = forwarded {
+                return Ok(ClientIp(ip));
+            }
+        }
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| ClientIp(info.0.ip()))
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("no client address on the connection"))
+            })
+    }
+}
+
+/// The signed-in member; requests without valid credentials get 401.
+pub struct Auth(pub Actor);
+
+impl std::ops::Deref for Auth {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
+}
+
+/// The signed-in member if there is one; anonymous requests are allowed.
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        MaybeAuth::from_request_parts(parts, state)
+            .await?
+            .0
+            .map(Auth)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(credential) = credential(parts) else {
+            return Ok(MaybeAuth(None));
+        };
+        if let Credential::Cookie(_) = credential {
+            check_same_origin(parts, state)?;
+        }
+        let token = match &credential {
+            Credential::Bearer(t) | Credential::Cookie(t) => t,
+        };
+        match services::accounts::authenticate(state, token).await? {
+            Some(actor) => Ok(MaybeAuth(Some(actor))),
+            // A stale bearer token is an error; a stale cookie is just a signed-out visitor.
+            None if matches!(credential, Credential::Bearer(_)) => Err(AppError::Unauthenticated),
+            None => Ok(MaybeAuth(None)),
+        }
+    }
+}
+
+enum Credential {
+    Bearer(String),
+    Cookie(String),
+}
+
+fn credential(parts: &Parts) -> Option<Credential> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().ok()?;
+        return value
+            .strip_prefix("Bearer ")
+            .map(|t| Credential::Bearer(t.trim().to_owned()));
+    }
+    session_cookie(parts).map(Credential::Cookie)
+}
+
+/// The session token from the `Cookie` header, if any.
+pub fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Cookie-authenticated requests that change things must come from our own pages, so
+/// another site cannot make a member's browser act for them.
+fn check_same_origin(parts: &Parts, state: &AppState) -> Result<(), AppError> {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let cross_site = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    let foreign_origin = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| origin != state.config.base_url());
+    if cross_site || foreign_origin {
+        return Err(AppError::denied(
+            "cross_site_request",
+            "requests from other sites cannot use your session",
+        ));
+    }
+    Ok(())
+}

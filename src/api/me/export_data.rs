@@ -1,0 +1,182 @@
+//! `GET /me/export`: a member takes away everything the instance holds about them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::api::prelude::*;
+use crate::error::AppError;
+use crate::services::accounts::DataExport;
+use crate::types::{MembershipState, Role};
+
+/// Everything the instance holds about the signed-in member.
+#[derive(Serialize, ToSchema)]
+pub struct DataExportView {
+    pub exported_at: DateTime<Utc>,
+    pub profile: ExportProfileView,
+    pub account: ExportAccountView,
+    /// Memberships and requests to join.
+    pub memberships: Vec<ExportMembershipView>,
+    /// Names of the communities the member facilitates.
+    pub facilitates: Vec<String>,
+    /// Every thread the member started, deleted and removed ones included.
+    pub threads: Vec<ExportThreadView>,
+    /// Every comment the member wrote, deleted and removed ones included.
+    pub comments: Vec<ExportCommentView>,
+    pub votes: ExportVotesView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportProfileView {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub job_title: Option<String>,
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    /// Markdown, as written.
+    pub bio: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportAccountView {
+    pub email: String,
+    pub role: Role,
+    pub approved: bool,
+    /// What the member wrote when asking to join the instance, if anything.
+    pub application: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportMembershipView {
+    /// The community's name.
+    pub community: String,
+    pub state: MembershipState,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportThreadView {
+    pub id: i64,
+    /// The community's name.
+    pub community: String,
+    pub title: String,
+    pub url: Option<String>,
+    /// Markdown, as written.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    /// Removed by a facilitator.
+    pub removed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportCommentView {
+    pub id: i64,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    /// Markdown, as written.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    /// Removed by a facilitator.
+    pub removed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportVotesView {
+    pub threads: Vec<ExportVoteView>,
+    pub comments: Vec<ExportVoteView>,
+}
+
+/// A vote: the thread's or comment's id, and 1 or -1.
+#[derive(Serialize, ToSchema)]
+pub struct ExportVoteView {
+    pub id: i64,
+    pub score: i32,
+}
+
+/// Everything the instance holds about you, deleted threads and comments included.
+#[utoipa::path(get, path = "/me/export", tag = "me",
+    responses((status = 200, body = DataExportView), (status = 401, body = ErrorBody)))]
+pub async fn export_data(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> AppResult<Json<DataExportView>> {
+    let export = services::accounts::export_data(&state, &auth).await?;
+    Ok(Json(DataExportView::try_from(export)?))
+}
+
+impl TryFrom<DataExport> for DataExportView {
+    type Error = AppError;
+
+    fn try_from(e: DataExport) -> Result<Self, AppError> {
+        let p = e.person;
+        let memberships = e
+            .memberships
+            .into_iter()
+            .map(|(m, community)| {
+                Ok(ExportMembershipView {
+                    community,
+                    state: MembershipState::from_db(&m.state)?,
+                    since: m.created_at.and_utc(),
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        let threads = e.posts.into_iter().map(|(p, community)| ExportThreadView {
+            id: p.id,
+            community,
+            title: p.title,
+            url: p.url,
+            body: p.body,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.map(|t| t.and_utc()),
+            deleted: p.deleted,
+            removed: p.removed,
+        });
+        let comments = e.comments.into_iter().map(|c| ExportCommentView {
+            id: c.id,
+            post_id: c.post_id,
+            parent_id: c.parent_id,
+            body: c.body,
+            created_at: c.created_at.and_utc(),
+            updated_at: c.updated_at.map(|t| t.and_utc()),
+            deleted: c.deleted,
+            removed: c.removed,
+        });
+        let votes = |rows: Vec<(i64, i32)>| {
+            rows.into_iter()
+                .map(|(id, score)| ExportVoteView { id, score })
+                .collect()
+        };
+        Ok(DataExportView {
+            exported_at: Utc::now(),
+            profile: ExportProfileView {
+                name: p.name,
+                display_name: p.display_name,
+                job_title: p.job_title,
+                organisation: p.organisation,
+                region: p.region,
+                bio: p.bio,
+                created_at: p.created_at.and_utc(),
+            },
+            account: ExportAccountView {
+                email: e.account.email,
+                role: Role::from_db(&e.account.role)?,
+                approved: e.account.approved,
+                application: e.account.application,
+                created_at: e.account.created_at.and_utc(),
+            },
+            memberships,
+            facilitates: e.facilitates,
+            threads: threads.collect(),
+            comments: comments.collect(),
+            votes: ExportVotesView {
+                threads: votes(e.post_votes),
+                comments: votes(e.comment_votes),
+            },
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! The signed-in member's own account.
+pub mod change_password;
+pub mod delete_account;
+pub mod export_data;
+pub mod get_me;
+pub mod update_profile;

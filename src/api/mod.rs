@@ -1,0 +1,154 @@
+//! The JSON API under `/api/v1`, with its OpenAPI document generated from the handlers
+//! themselves, so the two cannot drift apart.
+
+pub mod extract;
+pub mod prelude;
+pub mod views;
+
+mod accounts;
+mod admin;
+mod auth;
+mod comments;
+mod communities;
+mod federation;
+mod me;
+mod members;
+mod posts;
+mod reports;
+mod setup;
+
+use axum::Router;
+use axum::routing::get;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Guildhall API", description = "Members, communities, threads, comments and votes.", license(name = "AGPL-3.0-only")),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(extract::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI document.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(setup::complete_setup::complete_setup))
+        .routes(routes!(accounts::sign_up::sign_up))
+        .routes(routes!(auth::log_in::log_in))
+        .routes(routes!(auth::log_out::log_out))
+        .routes(routes!(auth::create_token::create_token))
+        .routes(routes!(
+            me::get_me::get_me,
+            me::update_profile::update_profile,
+            me::delete_account::delete_account
+        ))
+        .routes(routes!(me::change_password::change_password))
+        .routes(routes!(me::export_data::export_data))
+        .routes(routes!(members::get_member::get_member))
+        .routes(routes!(members::list_members::list_members))
+        .routes(routes!(admin::list_pending_accounts::list_pending_accounts))
+        .routes(routes!(admin::approve_account::approve_account))
+        .routes(routes!(admin::reject_account::reject_account))
+        .routes(routes!(admin::create_invite::create_invite))
+        .routes(routes!(
+            admin::list_bans::list_bans,
+            admin::ban_member::ban_member
+        ))
+        .routes(routes!(admin::unban_member::unban_member))
+        .routes(routes!(admin::list_peers::list_peers))
+        .routes(routes!(
+            admin::set_peer::set_peer,
+            admin::remove_peer::remove_peer
+        ))
+        .routes(routes!(
+            communities::list_communities::list_communities,
+            communities::create_community::create_community
+        ))
+        .routes(routes!(
+            communities::get_community::get_community,
+            communities::update_community::update_community
+        ))
+        .routes(routes!(communities::join_community::join_community))
+        .routes(routes!(communities::leave_community::leave_community))
+        .routes(routes!(communities::list_members::list_members))
+        .routes(routes!(communities::approve_member::approve_member))
+        .routes(routes!(communities::reject_member::reject_member))
+        .routes(routes!(communities::add_moderator::add_moderator))
+        .routes(routes!(communities::remove_moderator::remove_moderator))
+        .routes(routes!(
+            communities::ban_member::ban_member,
+            communities::list_bans::list_bans
+        ))
+        .routes(routes!(communities::unban_member::unban_member))
+        .routes(routes!(communities::list_reports::list_reports))
+        .routes(routes!(communities::get_mod_log::get_mod_log))
+        .routes(routes!(
+            posts::list_posts::list_posts,
+            posts::create_post::create_post
+        ))
+        .routes(routes!(
+            posts::get_post::get_post,
+            posts::edit_post::edit_post,
+            posts::delete_post::delete_post
+        ))
+        .routes(routes!(posts::pin_post::pin_post))
+        .routes(routes!(posts::lock_post::lock_post))
+        .routes(routes!(posts::remove_post::remove_post))
+        .routes(routes!(posts::vote_post::vote_post))
+        .routes(routes!(posts::report_post::report_post))
+        .routes(routes!(
+            comments::list_comments::list_comments,
+            comments::create_comment::create_comment
+        ))
+        .routes(routes!(
+            comments::get_comment::get_comment,
+            comments::edit_comment::edit_comment,
+            comments::delete_comment::delete_comment
+        ))
+        .routes(routes!(comments::remove_comment::remove_comment))
+        .routes(routes!(comments::vote_comment::vote_comment))
+        .routes(routes!(comments::report_comment::report_comment))
+        .routes(routes!(reports::resolve_report::resolve_report))
+        .routes(routes!(federation::resolve::resolve))
+        .routes(routes!(federation::resolve_member::resolve_member))
+        .split_for_parts()
+}
+
+/// The OpenAPI document, for `/api/v1/openapi.json` and for tests.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api().1;
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    doc
+}
+
+/// The router mounted at `/api/v1`.
+pub fn router() -> Router<AppState> {
+    let (router, _) = api();
+    let doc = serde_json::to_value(openapi()).unwrap_or_default();
+    router
+        .route("/openapi.json", get(move || async move { axum::Json(doc) }))
+        .fallback(|| async { AppError::NotFound("endpoint") })
+}

@@ -1,0 +1,2 @@
+//! First-run set-up.
+pub mod complete_setup;

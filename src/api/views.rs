@@ -1,0 +1,332 @@
+//! What the JSON API shows: view types built explicitly from rows, never rows themselves.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::models::{
+    DbBan, DbCommunity, DbInstanceBan, DbMembership, DbModAction, DbPerson, DbReport,
+};
+use crate::services::comments::CommentDetail;
+use crate::services::communities::CommunityDetail;
+use crate::services::posts::PostDetail;
+use crate::types::{MembershipState, Visibility};
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// A member's public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    /// The member's name, unique on their instance.
+    pub name: String,
+    /// The member's instance, absent for members of this one.
+    pub domain: Option<String>,
+    pub display_name: Option<String>,
+    pub job_title: Option<String>,
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    /// The bio as the member wrote it (Markdown).
+    pub bio: String,
+    /// The bio rendered to sanitised HTML.
+    pub bio_html: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<DbPerson> for MemberView {
+    fn from(p: DbPerson) -> Self {
+        MemberView {
+            name: p.name,
+            domain: p.domain,
+            display_name: p.display_name,
+            job_title: p.job_title,
+            organisation: p.organisation,
+            region: p.region,
+            bio: p.bio,
+            bio_html: p.bio_html,
+            created_at: utc(p.created_at),
+        }
+    }
+}
+
+/// Who wrote something, in short.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorView {
+    pub name: String,
+    pub domain: Option<String>,
+    pub display_name: Option<String>,
+}
+
+impl From<DbPerson> for AuthorView {
+    fn from(p: DbPerson) -> Self {
+        AuthorView {
+            name: p.name,
+            domain: p.domain,
+            display_name: p.display_name,
+        }
+    }
+}
+
+/// A community. The counts and the viewer's standing appear when one community is asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommunityView {
+    pub name: String,
+    pub domain: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub description_html: String,
+    pub visibility: Visibility,
+    /// Only facilitators may start threads.
+    pub posting_restricted: bool,
+    /// Comments, not only new threads, reach followers on Mastodon-style servers.
+    pub microblog_comments: bool,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_count: Option<i64>,
+    /// Names of the community's facilitators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderators: Option<Vec<String>>,
+    /// The viewer's membership: absent if none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_moderator: Option<bool>,
+}
+
+impl From<DbCommunity> for CommunityView {
+    fn from(c: DbCommunity) -> Self {
+        CommunityView {
+            visibility: Visibility::from_db(&c.visibility).unwrap_or(Visibility::Private),
+            name: c.name,
+            domain: c.domain,
+            title: c.title,
+            description: c.description,
+            description_html: c.description_html,
+            posting_restricted: c.posting_restricted,
+            microblog_comments: c.microblog_comments,
+            created_at: utc(c.created_at),
+            member_count: None,
+            moderators: None,
+            membership: None,
+            is_moderator: None,
+        }
+    }
+}
+
+impl From<CommunityDetail> for CommunityView {
+    fn from(d: CommunityDetail) -> Self {
+        CommunityView {
+            member_count: Some(d.member_count),
+            moderators: Some(d.moderators.into_iter().map(|p| p.name).collect()),
+            membership: d.membership,
+            is_moderator: Some(d.is_moderator),
+            ..CommunityView::from(d.community)
+        }
+    }
+}
+
+/// A thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostView {
+    pub id: i64,
+    /// The community's name.
+    pub community: String,
+    pub author: AuthorView,
+    pub title: String,
+    pub url: Option<String>,
+    /// The body as written (Markdown).
+    pub body: String,
+    /// The body rendered to sanitised HTML.
+    pub body_html: String,
+    /// Shown before the body, which readers open on purpose; absent for none.
+    pub content_warning: Option<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    /// Removed by a facilitator (only facilitators see removed threads).
+    pub removed: bool,
+    pub score: i32,
+    pub upvotes: i32,
+    pub downvotes: i32,
+    pub comment_count: i32,
+    /// The viewer's vote: 1, -1 or 0.
+    pub my_vote: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<PostDetail> for PostView {
+    fn from(d: PostDetail) -> Self {
+        let p = d.post;
+        PostView {
+            id: p.id,
+            community: d.community.name,
+            author: d.author.into(),
+            title: p.title,
+            url: p.url,
+            body: p.body,
+            body_html: p.body_html,
+            content_warning: p.content_warning,
+            pinned: p.pinned,
+            locked: p.locked,
+            removed: p.removed,
+            score: p.upvotes - p.downvotes,
+            upvotes: p.upvotes,
+            downvotes: p.downvotes,
+            comment_count: p.comment_count,
+            my_vote: d.my_vote,
+            created_at: utc(p.created_at),
+            updated_at: p.updated_at.map(utc),
+        }
+    }
+}
+
+/// A comment. Deleted and removed comments keep their place with empty text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentView {
+    pub id: i64,
+    pub post_id: i64,
+    /// The comment this replies to; absent for a reply to the thread itself.
+    pub parent_id: Option<i64>,
+    /// 0 for a reply to the thread, 1 for a reply to such a reply, and so on.
+    pub depth: i32,
+    pub author: AuthorView,
+    pub body: String,
+    pub body_html: String,
+    pub deleted: bool,
+    pub removed: bool,
+    pub score: i32,
+    pub upvotes: i32,
+    pub downvotes: i32,
+    pub my_vote: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<CommentDetail> for CommentView {
+    fn from(d: CommentDetail) -> Self {
+        let c = d.comment;
+        CommentView {
+            id: c.id,
+            post_id: c.post_id,
+            parent_id: c.parent_id,
+            depth: c.depth,
+            author: d.author.into(),
+            body: c.body,
+            body_html: c.body_html,
+            deleted: c.deleted,
+            removed: c.removed,
+            score: c.upvotes - c.downvotes,
+            upvotes: c.upvotes,
+            downvotes: c.downvotes,
+            my_vote: d.my_vote,
+            created_at: utc(c.created_at),
+            updated_at: c.updated_at.map(utc),
+        }
+    }
+}
+
+/// A member of a community, or someone asking to join.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipView {
+    pub member: MemberView,
+    pub state: MembershipState,
+    pub since: DateTime<Utc>,
+}
+
+impl From<(DbMembership, DbPerson)> for MembershipView {
+    fn from((m, p): (DbMembership, DbPerson)) -> Self {
+        MembershipView {
+            state: MembershipState::from_db(&m.state).unwrap_or(MembershipState::Pending),
+            since: utc(m.created_at),
+            member: p.into(),
+        }
+    }
+}
+
+/// A ban from a community.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BanView {
+    pub member: AuthorView,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    /// When the ban ends; absent for a permanent ban.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<(DbBan, DbPerson)> for BanView {
+    fn from((b, p): (DbBan, DbPerson)) -> Self {
+        BanView {
+            member: p.into(),
+            reason: b.reason,
+            created_at: utc(b.created_at),
+            expires_at: b.expires_at.map(utc),
+        }
+    }
+}
+
+impl From<(DbInstanceBan, DbPerson)> for BanView {
+    fn from((b, p): (DbInstanceBan, DbPerson)) -> Self {
+        BanView {
+            member: p.into(),
+            reason: b.reason,
+            created_at: utc(b.created_at),
+            expires_at: b.expires_at.map(utc),
+        }
+    }
+}
+
+/// A report to a community's facilitators.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: i64,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub reason: String,
+    pub resolved: bool,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl From<DbReport> for ReportView {
+    fn from(r: DbReport) -> Self {
+        ReportView {
+            id: r.id,
+            post_id: r.post_id,
+            comment_id: r.comment_id,
+            reason: r.reason,
+            resolved: r.resolved,
+            created_at: utc(r.created_at),
+            resolved_at: r.resolved_at.map(utc),
+        }
+    }
+}
+
+/// One line of a community's moderation log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModActionView {
+    pub id: i64,
+    /// What was done, such as `remove_post`, `ban` or `approve_member`.
+    pub action: String,
+    pub moderator: String,
+    pub target: Option<String>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<(DbModAction, String, Option<String>)> for ModActionView {
+    fn from((a, moderator, target): (DbModAction, String, Option<String>)) -> Self {
+        ModActionView {
+            id: a.id,
+            action: a.action,
+            moderator,
+            target,
+            post_id: a.post_id,
+            comment_id: a.comment_id,
+            reason: a.reason,
+            created_at: utc(a.created_at),
+        }
+    }
+}

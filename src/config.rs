@@ -1,0 +1,432 @@
+//! Typed configuration: the defaults, `config/guildhall.toml` (or `--config FILE`) and
+//! `GUILDHALL_SECTION__KEY` environment variables, validated once at start-up.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration, loaded once and shared through the application state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub instance: InstanceConfig,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub registration: RegistrationConfig,
+    pub limits: LimitsConfig,
+    pub federation: FederationConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationConfig {
+    /// Let federation reach loopback, private and link-local addresses, and plain-http
+    /// peers with explicit ports. Only development and tests set this.
+    pub allow_private_addresses: bool,
+    /// Deliveries in flight at once, across all peers.
+    pub delivery_concurrency: usize,
+    /// The wait before the first retry of a failed delivery, in seconds; it doubles with
+    /// each failure, up to `retry_max_seconds`.
+    pub retry_initial_seconds: u32,
+    /// The longest wait between two tries of a failed delivery, in seconds.
+    pub retry_max_seconds: u32,
+    /// How long a worker's claim on a queued delivery lasts, in seconds. If the process
+    /// dies mid-send, another worker (or the restarted process) takes the row after this.
+    pub claim_lease_seconds: u32,
+    /// Authorized fetch: serve threads, comments and collections to federation clients
+    /// only on a valid signed GET from a peer we federate with.
+    pub secure_mode: bool,
+    /// After this many hours of failed deliveries a peer counts as dead: new deliveries to
+    /// it wait, and one is tried every six hours, until it answers again.
+    pub dead_after_hours: u32,
+    /// Which peer servers this instance federates with.
+    pub policy: FederationPolicy,
+    /// The initial block-list (under `blocklist`) or allow-list (under `allowlist`): host
+    /// names, optionally with `:port`; `*.example.org` matches its sub-domains. Admins add
+    /// entries at run time through the CLI or the admin API; those live in the database.
+    pub domains: Vec<String>,
+}
+
+/// How the instance chooses the peers it federates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationPolicy {
+    /// Every peer except those blocked at run time.
+    Open,
+    /// Every peer except those listed in `federation.domains` or blocked at run time.
+    Blocklist,
+    /// Only peers listed in `federation.domains` or allowed at run time.
+    Allowlist,
+}
+
+impl FederationPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FederationPolicy::Open => "open",
+            FederationPolicy::Blocklist => "blocklist",
+            FederationPolicy::Allowlist => "allowlist",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceConfig {
+    pub domain: String,
+    pub https: bool,
+    pub name: String,
+    /// The language members mostly write in (a BCP 47 tag such as `en` or `cy`): pages
+    /// declare it, and federated posts carry it in `contentMap`.
+    pub language: String,
+    pub community_creation: CommunityCreation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommunityCreation {
+    Members,
+    Admins,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    pub bind: SocketAddr,
+    pub body_limit_bytes: usize,
+    /// Take the client's address from `X-Forwarded-For`: set only behind a reverse proxy
+    /// that sets it, or clients could pick their own address.
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationConfig {
+    pub mode: SignupMode,
+    pub allowed_email_domains: Vec<String>,
+    pub invite_ttl_hours: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Sign-in attempts per client address per minute.
+    pub login_per_minute: u32,
+    /// Sign-ups per client address per hour.
+    pub signup_per_hour: u32,
+    /// Activities accepted per peer server per minute, across all inboxes.
+    pub inbox_per_minute_per_peer: u32,
+}
+
+/// How new members may join the instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SignupMode {
+    /// Anyone may sign up and use the account at once.
+    Open,
+    /// Anyone may apply; an admin approves the account before it can sign in.
+    Approval,
+    /// Sign-up needs an invite code from an existing member.
+    Invite,
+    /// Nobody may sign up; admins create accounts.
+    Closed,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            instance: InstanceConfig {
+                domain: "localhost:8080".into(),
+                https: false,
+                name: "Guildhall".into(),
+                language: "en".into(),
+                community_creation: CommunityCreation::Members,
+            },
+            http: HttpConfig {
+                bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+                body_limit_bytes: 1024 * 1024,
+                trust_forwarded_for: false,
+            },
+            database: DatabaseConfig {
+                url: "sqlite://data/guildhall.db".into(),
+                pool_size: 8,
+            },
+            registration: RegistrationConfig {
+                mode: SignupMode::Open,
+                allowed_email_domains: Vec::new(),
+                invite_ttl_hours: 24 * 7,
+            },
+            limits: LimitsConfig {
+                login_per_minute: 30,
+                signup_per_hour: 20,
+                inbox_per_minute_per_peer: 60_000,
+            },
+            federation: FederationConfig {
+                allow_private_addresses: false,
+                delivery_concurrency: 64,
+                retry_initial_seconds: 10,
+                retry_max_seconds: 6 * 3600,
+                claim_lease_seconds: 60,
+                secure_mode: false,
+                dead_after_hours: 24,
+                policy: FederationPolicy::Open,
+                domains: Vec::new(),
+            },
+        }
+    }
+}
+
+/// The file read when no `--config` is given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "config/guildhall.toml";
+
+impl Config {
+    /// Loads defaults, then the file, then the environment, and validates the result.
+    /// An explicitly named file must exist; the default file is optional.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => {
+                let default = PathBuf::from(DEFAULT_CONFIG_FILE);
+                if default.is_file() {
+                    figment = figment.merge(Toml::file(default));
+                }
+            }
+        }
+        // Only `GUILDHALL_SECTION__KEY` names are configuration; others such as
+        // GUILDHALL_TEST_POSTGRES belong to tools and are left alone.
+        let env = Env::prefixed("GUILDHALL_").filter_map(|key| {
+            let key = key.as_str();
+            key.contains("__")
+                .then(|| key.replace("__", ".").to_lowercase().into())
+        });
+        let config: Config = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: formats and ranges. Each message names its key.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let language = &self.instance.language;
+        let tag_ok = !language.is_empty()
+            && language.len() <= 35
+            && language.split('-').all(|part| {
+                !part.is_empty()
+                    && part.len() <= 8
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !tag_ok {
+            bail!("instance.language: {language:?} is not a language tag such as \"en\" or \"cy\"");
+        }
+        let domain = &self.instance.domain;
+        if domain.is_empty()
+            || domain.contains("://")
+            || domain.contains('/')
+            || url::Url::parse(&format!("http://{domain}/"))
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .is_none()
+        {
+            bail!(
+                "instance.domain: {domain:?} is not a host name such as \"east.example.org\" or \"127.0.0.1:8081\""
+            );
+        }
+        DatabaseUrl::parse(&self.database.url).context("database.url")?;
+        if self.database.pool_size == 0 {
+            bail!("database.pool_size: must be at least 1");
+        }
+        if self.http.body_limit_bytes < 1024 {
+            bail!("http.body_limit_bytes: must be at least 1024");
+        }
+        for pattern in &self.registration.allowed_email_domains {
+            let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
+            if bare.is_empty()
+                || bare.contains('*')
+                || bare.contains('@')
+                || bare.starts_with('.')
+                || !bare.contains('.')
+            {
+                bail!(
+                    "registration.allowed_email_domains: {pattern:?} is not a domain such as \"council.gov.uk\" or \"*.gov.uk\""
+                );
+            }
+        }
+        if self.limits.login_per_minute == 0 {
+            bail!("limits.login_per_minute: must be at least 1");
+        }
+        if self.limits.inbox_per_minute_per_peer == 0 {
+            bail!("limits.inbox_per_minute_per_peer: must be at least 1");
+        }
+        if self.limits.signup_per_hour == 0 {
+            bail!("limits.signup_per_hour: must be at least 1");
+        }
+        if self.federation.dead_after_hours == 0 {
+            bail!("federation.dead_after_hours: must be at least 1");
+        }
+        if self.federation.claim_lease_seconds < 2 {
+            bail!("federation.claim_lease_seconds: must be at least 2");
+        }
+        if self.federation.retry_initial_seconds == 0 {
+            bail!("federation.retry_initial_seconds: must be at least 1");
+        }
+        if self.federation.retry_max_seconds < self.federation.retry_initial_seconds {
+            bail!("federation.retry_max_seconds: must be at least retry_initial_seconds");
+        }
+        if self.federation.delivery_concurrency == 0 {
+            bail!("federation.delivery_concurrency: must be at least 1");
+        }
+        if self.federation.policy == FederationPolicy::Open && !self.federation.domains.is_empty() {
+            // Listing peers under `open` would look like a block-list and block nothing.
+            bail!(
+                "federation.domains: lists peers, but federation.policy = \"open\" ignores it; set federation.policy to \"blocklist\" or \"allowlist\""
+            );
+        }
+        for pattern in &self.federation.domains {
+            if let Err(e) = crate::services::policy::PeerPattern::parse(pattern) {
+                bail!("federation.domains: {e}");
+            }
+        }
+        if self.registration.invite_ttl_hours == 0 {
+            bail!("registration.invite_ttl_hours: must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The origin every local id starts with, such as `https://east.example.org`.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.instance.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.instance.domain)
+    }
+}
+
+/// Which backend `database.url` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path for the embedded SQLite database.
+    Sqlite(PathBuf),
+    /// A libpq connection URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> anyhow::Result<DatabaseUrl> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                bail!("{url:?} names no file; use sqlite://data/guildhall.db");
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            bail!("must start with sqlite:// or postgres://")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_match_the_documented_file() {
+        Config::default().validate().unwrap();
+        let file: Config = Figment::from(Toml::file(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_CONFIG_FILE),
+        ))
+        .extract()
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&file).unwrap(),
+            serde_json::to_value(Config::default()).unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let mut config = Config::default();
+        config.instance.domain = "https://x.org/".into();
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("instance.domain")
+        );
+        let mut config = Config::default();
+        config.database.url = "mysql://x".into();
+        assert!(format!("{:#}", config.validate().unwrap_err()).contains("database.url"));
+        let mut config = Config::default();
+        config.registration.allowed_email_domains = vec!["*".into()];
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("allowed_email_domains")
+        );
+        for bad in [
+            "https://evil.example",
+            "evil.example/path",
+            "*",
+            "a.*.org",
+            "x:port",
+            "",
+        ] {
+            let mut config = Config::default();
+            config.federation.policy = FederationPolicy::Blocklist;
+            config.federation.domains = vec![bad.into()];
+            assert!(
+                config
+                    .validate()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("federation.domains"),
+                "{bad:?} was accepted"
+            );
+        }
+        let mut config = Config::default();
+        config.federation.domains = vec!["evil.example".into()];
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("federation.policy")
+        );
+    }
+
+    #[test]
+    fn federation_policy_reads_from_toml() {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(
+                "[federation]\npolicy = \"allowlist\"\ndomains = [\"east.example.org\", \"*.gov.uk\", \"localhost:8081\"]\n",
+            ))
+            .extract()
+            .unwrap();
+        config.validate().unwrap();
+        assert_eq!(config.federation.policy, FederationPolicy::Allowlist);
+        assert_eq!(config.federation.domains.len(), 3);
+        let unknown = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[federation]\npolicy = \"closed\"\n"))
+            .extract::<Config>();
+        assert!(unknown.unwrap_err().to_string().contains("policy"));
+    }
+}

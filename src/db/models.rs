@@ -1,0 +1,280 @@
+//! Database rows: what is stored, not what is shown. Views and protocol types convert
+//! from these explicitly.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = persons)]
+pub struct DbPerson {
+    pub id: i64,
+    pub name: String,
+    pub domain: Option<String>,
+    pub ap_id: Option<String>,
+    pub display_name: Option<String>,
+    pub job_title: Option<String>,
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    pub bio: String,
+    pub bio_html: String,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub public_key: Option<String>,
+    pub private_key: Option<String>,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub last_refreshed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = persons)]
+pub struct NewPerson<'a> {
+    pub name: &'a str,
+    pub domain: Option<&'a str>,
+    pub ap_id: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    pub bio: &'a str,
+    pub bio_html: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = local_users)]
+pub struct DbLocalUser {
+    pub id: i64,
+    pub person_id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub approved: bool,
+    pub application: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = local_users)]
+pub struct NewLocalUser<'a> {
+    pub person_id: i64,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub approved: bool,
+    pub application: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = communities)]
+pub struct DbCommunity {
+    pub id: i64,
+    pub name: String,
+    pub domain: Option<String>,
+    pub ap_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub description_html: String,
+    pub visibility: String,
+    pub posting_restricted: bool,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub public_key: Option<String>,
+    pub private_key: Option<String>,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub last_refreshed_at: Option<NaiveDateTime>,
+    /// Send comments, not only threads, to followers on microblog servers.
+    pub microblog_comments: bool,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = communities)]
+pub struct NewCommunity<'a> {
+    pub name: &'a str,
+    pub domain: Option<&'a str>,
+    pub ap_id: Option<&'a str>,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub description_html: &'a str,
+    pub visibility: &'a str,
+    pub posting_restricted: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = community_members)]
+pub struct DbMembership {
+    pub community_id: i64,
+    pub person_id: i64,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub follow_activity_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = community_bans)]
+pub struct DbBan {
+    pub community_id: i64,
+    pub person_id: i64,
+    pub banned_by: i64,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = instance_bans)]
+pub struct DbInstanceBan {
+    pub person_id: i64,
+    pub banned_by: Option<i64>,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = posts)]
+pub struct DbPost {
+    pub id: i64,
+    pub community_id: i64,
+    pub author_id: i64,
+    pub ap_id: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub pinned: bool,
+    pub locked: bool,
+    pub removed: bool,
+    pub deleted: bool,
+    pub upvotes: i32,
+    pub downvotes: i32,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    /// Shown before the body; `None` for none.
+    pub content_warning: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost<'a> {
+    pub community_id: i64,
+    pub author_id: i64,
+    pub ap_id: Option<&'a str>,
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub content_warning: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = comments)]
+pub struct DbComment {
+    pub id: i64,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub ap_id: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub depth: i32,
+    pub removed: bool,
+    pub deleted: bool,
+    pub upvotes: i32,
+    pub downvotes: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = comments)]
+pub struct NewComment<'a> {
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub ap_id: Option<&'a str>,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub depth: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = reports)]
+pub struct DbReport {
+    pub id: i64,
+    pub community_id: i64,
+    pub reporter_id: i64,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub reason: String,
+    pub resolved: bool,
+    pub resolved_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = mod_log)]
+pub struct DbModAction {
+    pub id: i64,
+    pub community_id: Option<i64>,
+    pub moderator_id: i64,
+    pub action: String,
+    pub target_person_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = mod_log)]
+pub struct NewModAction<'a> {
+    pub community_id: Option<i64>,
+    pub moderator_id: i64,
+    pub action: &'a str,
+    pub target_person_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub reason: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = deliveries)]
+pub struct DbDelivery {
+    pub id: i64,
+    pub activity_id: String,
+    pub inbox_url: String,
+    pub payload: String,
+    pub signer_kind: String,
+    pub signer_id: i64,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub claim_token: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub object_key: Option<String>,
+}
+
+/// A remote actor as we keep it.
+#[derive(Debug, Clone)]
+pub struct RemoteActorRow {
+    pub ap_id: String,
+    pub name: String,
+    pub domain: String,
+    pub display_name: Option<String>,
+    pub summary_html: String,
+    pub public_key: String,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+}

@@ -1,0 +1,67 @@
+//! The federation library's configuration: our domain, our HTTP client and its limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::config::FederationConfig;
+use activitypub_federation::resolver::ValidatingDnsResolver;
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::state::AppState;
+
+/// Whether peers' ids may be plain `http` URLs: in development, or when we run without TLS.
+pub fn allows_plain_http(config: &Config) -> bool {
+    config.federation.allow_private_addresses || !config.instance.https
+}
+
+/// The HTTP client for talking to other servers: no redirects followed blindly, bounded
+/// time, and no connections to loopback, private or link-local addresses unless
+/// configured for development (checked when connecting, after name resolution).
+pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(format!(
+            "Guildhall/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            config.base_url()
+        ))
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .dns_resolver(Arc::new(ValidatingDnsResolver::new(
+            Vec::new(),
+            !config.federation.allow_private_addresses,
+        )))
+        .build()
+        .context("building the federation HTTP client")
+}
+
+/// Builds the configuration that signs, fetches and verifies for this instance.
+pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
+    let allow_private = state.config.federation.allow_private_addresses;
+    let client = http_client(&state.config)?;
+    let domain = state.config.instance.domain.clone();
+    let plain_http = allows_plain_http(&state.config);
+    // Every received id, fetched URL and target inbox passes the federation policy.
+    let verifier = super::policy::PolicyVerifier::new(state.clone());
+    // Fetches are signed as the instance actor, so that peers requiring signed fetches
+    // (secure mode, authorized fetch) answer them.
+    let keys = crate::services::actors::instance_keys(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("preparing the instance actor's keys: {e}"))?;
+    let instance =
+        super::actors::InstanceActor::new(super::urls::Urls::new(&state.config).instance()?, keys);
+    FederationConfig::builder()
+        .domain(domain)
+        .signed_fetch_actor(&instance)
+        .app_data(state)
+        .url_verifier(Box::new(verifier))
+        .client(reqwest_middleware::ClientWithMiddleware::from(client))
+        .debug(allow_private)
+        .allow_http_urls(plain_http)
+        .http_fetch_limit(50)
+        .request_timeout(Duration::from_secs(10))
+        .build()
+        .await
+        .context("configuring federation")
+}

@@ -1,0 +1,15 @@
+//! Guildhall: a federated server for professional communities of practice.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod federation;
+pub mod markdown;
+pub mod pagination;
+pub mod rate_limit;
+pub mod server;
+pub mod services;
+pub mod state;
+pub mod types;
+pub mod web;

@@ -1,0 +1,120 @@
+//! Server-rendered pages: askama templates (checked at build time, escaping by default),
+//! our own style sheet, no JavaScript. Every page calls the services, as the JSON API
+//! does. Forms carry a CSRF token (see `session`); every HTML response carries a
+//! Content-Security-Policy (see `render`). `/`, `/c/{name}`, `/u/{name}` and
+//! `/post/{id}` are routed in `federation::actor_routes`, which negotiates between these
+//! pages and ActivityPub JSON.
+
+mod admin;
+mod communities;
+mod community;
+mod compose;
+mod delete_comment;
+mod delete_thread;
+mod edit_comment;
+mod edit_thread;
+mod home;
+mod join_community;
+mod leave_community;
+mod log_in;
+mod log_out;
+mod members;
+mod new_thread;
+mod profile;
+pub mod render;
+mod reply;
+mod report;
+pub mod session;
+mod settings;
+mod setup;
+mod sign_up;
+mod thread;
+mod views;
+mod vote;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use community::show_community;
+pub use home::show_home;
+pub use profile::show_member;
+pub use render::{WebError, finish_pages, not_found};
+pub use session::Viewer;
+pub use thread::{show_comment, show_thread};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(setup::setup_form).post(setup::submit_setup))
+        .route("/static/guildhall.css", get(render::style_sheet))
+        .route("/admin", get(admin::overview::show_admin))
+        .route("/admin/accounts", get(admin::accounts::show_accounts))
+        .route(
+            "/admin/accounts/{name}/approve",
+            post(admin::accounts::approve_account),
+        )
+        .route(
+            "/admin/accounts/{name}/reject",
+            post(admin::accounts::reject_account),
+        )
+        .route("/admin/invites", post(admin::accounts::create_invite))
+        .route(
+            "/admin/federation",
+            get(admin::federation::show_federation).post(admin::federation::set_peer),
+        )
+        .route(
+            "/admin/federation/remove",
+            post(admin::federation::remove_peer),
+        )
+        .route(
+            "/admin/bans",
+            get(admin::bans::show_bans).post(admin::bans::ban_member),
+        )
+        .route("/admin/bans/remove", post(admin::bans::unban_member))
+        .route(
+            "/signup",
+            get(sign_up::sign_up_form).post(sign_up::submit_sign_up),
+        )
+        .route(
+            "/login",
+            get(log_in::log_in_form).post(log_in::submit_log_in),
+        )
+        .route("/logout", post(log_out::log_out))
+        .route("/settings", get(settings::settings))
+        .route("/settings/profile", post(settings::save_profile))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/delete", post(settings::delete_account))
+        .route("/communities", get(communities::list_communities))
+        .route("/members", get(members::list_members))
+        .route("/c/{name}/join", post(join_community::join_community))
+        .route("/c/{name}/leave", post(leave_community::leave_community))
+        .route(
+            "/c/{name}/new",
+            get(new_thread::new_thread_form).post(new_thread::submit_new_thread),
+        )
+        .route(
+            "/post/{id}/edit",
+            get(edit_thread::edit_thread_form).post(edit_thread::submit_edit_thread),
+        )
+        .route("/post/{id}/delete", post(delete_thread::delete_thread))
+        .route("/post/{id}/vote", post(vote::vote_post))
+        .route("/comment/{id}/vote", post(vote::vote_comment))
+        .route(
+            "/comment/{id}/edit",
+            get(edit_comment::edit_comment_form).post(edit_comment::submit_edit_comment),
+        )
+        .route("/comment/{id}/delete", post(delete_comment::delete_comment))
+        .route(
+            "/post/{id}/reply",
+            get(reply::reply_form).post(reply::submit_reply),
+        )
+        .route(
+            "/post/{id}/report",
+            get(report::report_post_form).post(report::submit_post_report),
+        )
+        .route(
+            "/comment/{id}/report",
+            get(report::report_comment_form).post(report::submit_comment_report),
+        )
+}

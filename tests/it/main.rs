@@ -1,0 +1,27 @@
+//! Integration tests: real servers over real HTTP, each with a fresh database, on SQLite
+//! and (when `GUILDHALL_TEST_POSTGRES` is set) on PostgreSQL.
+
+mod browser;
+mod harness;
+
+mod accounts;
+mod bad_input;
+mod cli;
+mod communities;
+mod content;
+mod crash;
+mod federation;
+mod fixtures;
+mod follows;
+mod instance_bans;
+mod lemmy;
+mod mastodon;
+mod moderation;
+mod peer;
+mod policy;
+mod replay;
+mod schema;
+mod shapes;
+mod signatures;
+mod threads;
+mod web;
