@@ -79,6 +79,11 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(admin::unban_member::unban_member))
         .routes(routes!(admin::list_peers::list_peers))
+        .routes(routes!(admin::list_deliveries::list_deliveries))
+        .routes(routes!(
+            admin::get_settings::get_settings,
+            admin::update_settings::update_settings
+        ))
         .routes(routes!(
             admin::set_peer::set_peer,
             admin::remove_peer::remove_peer

@@ -274,6 +274,16 @@ pub fn pending_deliveries(conn: &mut DbConn) -> AppResult<i64> {
         .get_result(conn)?)
 }
 
+/// The oldest deliveries not yet made, for diagnosis and the admin pages.
+pub fn undelivered(conn: &mut DbConn, limit: i64) -> AppResult<Vec<DbDelivery>> {
+    Ok(deliveries::table
+        .filter(deliveries::delivered_at.is_null())
+        .order(deliveries::id.asc())
+        .limit(limit)
+        .select(DbDelivery::as_select())
+        .load(conn)?)
+}
+
 /// The membership a Follow created, found by the Follow's id.
 pub fn membership_by_follow(
     conn: &mut DbConn,
@@ -366,6 +376,18 @@ pub fn failing_deliveries(conn: &mut DbConn) -> AppResult<i64> {
         .get_result(conn)?)
 }
 
+/// Makes sure `host` has a health row. Concurrent deliveries may all find it missing, so
+/// the insert gives way to whichever came first.
+fn ensure_peer_health(conn: &mut DbConn, host: &str) -> AppResult<()> {
+    use diesel::sql_types::Text;
+    diesel::sql_query(
+        "INSERT INTO peer_health (host, dead) VALUES ($1, FALSE) ON CONFLICT (host) DO NOTHING",
+    )
+    .bind::<Text, _>(host)
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Records a failed delivery to `host`; returns whether the peer is now dead (failing
 /// for longer than `dead_after`).
 pub fn peer_failed(
@@ -374,31 +396,21 @@ pub fn peer_failed(
     dead_after: chrono::TimeDelta,
 ) -> AppResult<bool> {
     let at = now();
-    let existing: Option<(Option<NaiveDateTime>, bool)> = peer_health::table
+    ensure_peer_health(conn, host)?;
+    // Only the first failure of a run sets `failing_since`; the update takes the row's
+    // lock, so the read after it sees the value that stands.
+    diesel::update(
+        peer_health::table
+            .find(host)
+            .filter(peer_health::failing_since.is_null()),
+    )
+    .set(peer_health::failing_since.eq(at))
+    .execute(conn)?;
+    let failing_since: Option<NaiveDateTime> = peer_health::table
         .find(host)
-        .select((peer_health::failing_since, peer_health::dead))
-        .first(conn)
-        .optional()?;
-    let failing_since = match existing {
-        None => {
-            diesel::insert_into(peer_health::table)
-                .values((
-                    peer_health::host.eq(host),
-                    peer_health::failing_since.eq(at),
-                    peer_health::dead.eq(false),
-                ))
-                .execute(conn)?;
-            at
-        }
-        Some((Some(since), _)) => since,
-        Some((None, _)) => {
-            diesel::update(peer_health::table.find(host))
-                .set(peer_health::failing_since.eq(at))
-                .execute(conn)?;
-            at
-        }
-    };
-    let dead = at - failing_since >= dead_after;
+        .select(peer_health::failing_since)
+        .first(conn)?;
+    let dead = at - failing_since.unwrap_or(at) >= dead_after;
     if dead {
         diesel::update(peer_health::table.find(host))
             .set(peer_health::dead.eq(true))
@@ -409,41 +421,88 @@ pub fn peer_failed(
 
 /// Records a delivery `host` accepted. If it had been failing or dead, every delivery
 /// waiting for it is due again now: the peer is back, so nothing sits out its backoff.
+///
+/// Call it in its own transaction, not in the one that marks the delivery done: on
+/// PostgreSQL two deliveries finishing together would otherwise each hold their own row
+/// while waiting for the other's, and one would be aborted as a deadlock.
 pub fn peer_answered(conn: &mut DbConn, host: &str) -> AppResult<()> {
-    let was_failing = peer_health::table
-        .find(host)
-        .select((peer_health::dead, peer_health::failing_since))
-        .first::<(bool, Option<NaiveDateTime>)>(conn)
-        .optional()?
-        .is_some_and(|(dead, failing_since)| dead || failing_since.is_some());
-    let updated = diesel::update(peer_health::table.find(host))
-        .set((
-            peer_health::failing_since.eq(None::<NaiveDateTime>),
-            peer_health::dead.eq(false),
-            peer_health::last_success_at.eq(now()),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(peer_health::table)
-            .values((
-                peer_health::host.eq(host),
-                peer_health::dead.eq(false),
-                peer_health::last_success_at.eq(now()),
-            ))
+    let at = now();
+    ensure_peer_health(conn, host)?;
+    // The row lock makes this the single point where a failing peer turns healthy: of
+    // two deliveries answered at once, only the first sees it failing.
+    let came_back = diesel::update(
+        peer_health::table.find(host).filter(
+            peer_health::dead
+                .eq(true)
+                .or(peer_health::failing_since.is_not_null()),
+        ),
+    )
+    .set((
+        peer_health::failing_since.eq(None::<NaiveDateTime>),
+        peer_health::dead.eq(false),
+        peer_health::last_success_at.eq(at),
+    ))
+    .execute(conn)?
+        > 0;
+    if !came_back {
+        diesel::update(peer_health::table.find(host))
+            .set(peer_health::last_success_at.eq(at))
             .execute(conn)?;
+        return Ok(());
     }
-    if was_failing {
-        for scheme in ["http", "https"] {
-            diesel::update(
-                deliveries::table
-                    .filter(deliveries::delivered_at.is_null())
-                    .filter(deliveries::inbox_url.like(format!("{scheme}://{host}/%"))),
-            )
-            .set(deliveries::next_attempt_at.eq(now()))
-            .execute(conn)?;
-        }
+    for scheme in ["http", "https"] {
+        diesel::update(
+            deliveries::table
+                .filter(deliveries::delivered_at.is_null())
+                .filter(deliveries::inbox_url.like(format!("{scheme}://{host}/%"))),
+        )
+        .set(deliveries::next_attempt_at.eq(at))
+        .execute(conn)?;
     }
     Ok(())
+}
+
+/// A peer's health as delivery records it.
+#[derive(Debug, Queryable)]
+pub struct PeerHealthRow {
+    pub host: String,
+    pub failing_since: Option<NaiveDateTime>,
+    pub dead: bool,
+    pub last_success_at: Option<NaiveDateTime>,
+}
+
+/// Every peer we have delivered to, with its health.
+pub fn peer_health_all(conn: &mut DbConn) -> AppResult<Vec<PeerHealthRow>> {
+    Ok(peer_health::table
+        .order(peer_health::host.asc())
+        .select((
+            peer_health::host,
+            peer_health::failing_since,
+            peer_health::dead,
+            peer_health::last_success_at,
+        ))
+        .load(conn)?)
+}
+
+/// Deliveries not yet made, counted per inbox, with the latest error among them.
+pub fn pending_per_inbox(conn: &mut DbConn) -> AppResult<Vec<(String, i64, Option<String>)>> {
+    use diesel::dsl::{count_star, max};
+    Ok(deliveries::table
+        .filter(deliveries::delivered_at.is_null())
+        .group_by(deliveries::inbox_url)
+        .select((
+            deliveries::inbox_url,
+            count_star(),
+            max(deliveries::last_error),
+        ))
+        .load(conn)?)
+}
+
+/// Every peer's software as NodeInfo reported it: `(host, software)`.
+pub fn peer_software_all(conn: &mut DbConn) -> AppResult<Vec<(String, String)>> {
+    Ok(peer_software::table
+        .select((peer_software::host, peer_software::software))
+        .load(conn)?)
 }
 
 pub fn peer_is_dead(conn: &mut DbConn, host: &str) -> AppResult<bool> {

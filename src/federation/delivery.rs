@@ -107,7 +107,7 @@ async fn deliver(data: &Data<AppState>, delivery: DbDelivery) {
         }
         return;
     }
-    let host = peer_host(&delivery.inbox_url);
+    let host = crate::services::delivery::peer_host(&delivery.inbox_url);
     if delivery.attempts == 0 && is_dead(state, &host).await {
         // A dead peer's new deliveries wait; its older ones probe it every six hours, and
         // all go out as soon as it answers.
@@ -126,14 +126,22 @@ async fn deliver(data: &Data<AppState>, delivery: DbDelivery) {
     let result = send(data, &delivery).await;
     let outcome = match result {
         Ok(()) => {
-            let host = host.clone();
-            state
+            let delivered = state
                 .db
-                .write(move |conn| {
-                    db::federation::mark_delivered(conn, id)?;
-                    db::federation::peer_answered(conn, &host)
-                })
-                .await
+                .write(move |conn| db::federation::mark_delivered(conn, id))
+                .await;
+            if delivered.is_ok() {
+                // A separate transaction: see `peer_answered`.
+                let peer = host.clone();
+                let answered = state
+                    .db
+                    .write(move |conn| db::federation::peer_answered(conn, &peer))
+                    .await;
+                if let Err(e) = answered {
+                    tracing::warn!(error = %e, %host, "recording that a peer answered failed");
+                }
+            }
+            delivered
         }
         Err(error) => {
             let dead_after = TimeDelta::hours(i64::from(state.config.federation.dead_after_hours));
@@ -182,19 +190,6 @@ async fn deliver(data: &Data<AppState>, delivery: DbDelivery) {
 
 /// How often a dead peer is tried again.
 const DEAD_PEER_PROBE: TimeDelta = TimeDelta::hours(6);
-
-/// `host[:port]` of an inbox URL, the key peer health is kept under.
-fn peer_host(inbox: &str) -> String {
-    Url::parse(inbox)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_owned(),
-            })
-        })
-        .unwrap_or_default()
-}
 
 async fn is_dead(state: &AppState, host: &str) -> bool {
     let host = host.to_owned();

@@ -5,11 +5,13 @@ pub mod accounts;
 pub mod actors;
 pub mod comments;
 pub mod communities;
+pub mod delivery;
 pub mod federation;
 pub mod moderation;
 pub mod permissions;
 pub mod policy;
 pub mod posts;
+pub mod settings;
 pub mod setup;
 
 use crate::types::Role;

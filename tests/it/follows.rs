@@ -141,6 +141,19 @@ on_both_backends! {
             }
         };
         eventually("alpha notices beta is down", || async { failing().await == 3 }).await;
+        // The administrators see it too.
+        let root = alpha.admin("root").await;
+        let beta_host = domain(&beta);
+        let peer = |root: crate::harness::Member, host: String| async move {
+            let peers = root.get("/admin/federation/deliveries").await.ok();
+            peers.as_array().expect("peers").iter()
+                .find(|p| p["host"] == host.as_str()).cloned()
+                .unwrap_or_else(|| panic!("{host} not listed: {peers}"))
+        };
+        let down = peer(root.clone(), beta_host.clone()).await;
+        assert_eq!(down["health"], "failing", "{down}");
+        assert_eq!(down["pending"], 3, "{down}");
+        assert!(down["last_error"].as_str().is_some_and(|e| !e.is_empty()), "{down}");
 
         beta.restart().await;
         let bob = beta.log_in("bob").await;
@@ -148,6 +161,10 @@ on_both_backends! {
             names(&bob.get(&format!("/communities/{handle}/posts")).await.ok(), "title").len() == 3
         }).await;
         alpha.deliveries_settled().await;
+        let back = peer(root, beta_host).await;
+        assert_eq!(back["health"], "answering", "{back}");
+        assert_eq!(back["pending"], 0, "{back}");
+        assert!(back["last_success_at"].is_string(), "{back}");
     }
 }
 

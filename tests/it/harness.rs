@@ -250,10 +250,27 @@ impl TestApp {
             if pending == 0 {
                 return;
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{pending} deliveries still pending"
-            );
+            if std::time::Instant::now() >= deadline {
+                let db = self.state.db.clone();
+                let rows = tokio::task::spawn_blocking(move || {
+                    let mut conn = db.conn().expect("connection");
+                    guildhall::db::federation::undelivered(&mut conn, 20).expect("rows")
+                })
+                .await
+                .expect("rows task");
+                let now = chrono::Utc::now().naive_utc();
+                let rows: Vec<String> = rows
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} -> {} attempts={} next={} claimed_until={:?} error={:?} (now {now})",
+                            d.activity_id, d.inbox_url, d.attempts, d.next_attempt_at,
+                            d.claimed_until, d.last_error
+                        )
+                    })
+                    .collect();
+                panic!("{pending} deliveries still pending:\n{}", rows.join("\n"));
+            }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }

@@ -24,6 +24,17 @@ struct PeerView {
     effect: &'static str,
 }
 
+/// How deliveries to one peer are going, as the page shows it.
+struct DeliveryView {
+    host: String,
+    software: String,
+    health: &'static str,
+    failing_since: Option<Time>,
+    last_success: Option<Time>,
+    pending: i64,
+    last_error: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin/federation.html")]
 struct FederationPage {
@@ -32,6 +43,7 @@ struct FederationPage {
     policy: &'static str,
     configured: Vec<String>,
     entries: Vec<PeerView>,
+    deliveries: Vec<DeliveryView>,
     domain: String,
 }
 
@@ -63,6 +75,7 @@ async fn page(
     // Never `None` here: to the service that means the command line, which may do anything.
     let actor = super::admin(viewer)?;
     let list = services::policy::list_peers(state, Some(actor)).await?;
+    let deliveries = services::delivery::peer_deliveries(state, actor).await?;
     let page = FederationPage {
         layout: Layout::new(state, viewer, "Federation").in_section("admin"),
         errors,
@@ -80,6 +93,18 @@ async fn page(
                     Some(false) => "does not federate",
                     None => "pattern",
                 },
+            })
+            .collect(),
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| DeliveryView {
+                host: d.host,
+                software: d.software.unwrap_or_default(),
+                health: d.health.as_str(),
+                failing_since: d.failing_since.map(Time::new),
+                last_success: d.last_success_at.map(Time::new),
+                pending: d.pending,
+                last_error: d.last_error.unwrap_or_default(),
             })
             .collect(),
         domain,
