@@ -128,6 +128,17 @@ pub struct LimitsConfig {
     pub inbox_per_minute_per_peer: u32,
 }
 
+/// Whether `pattern` is an e-mail domain such as `council.gov.uk`, or `*.gov.uk` for all
+/// its sub-domains.
+pub fn is_email_domain_pattern(pattern: &str) -> bool {
+    let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
+    !(bare.is_empty()
+        || bare.contains('*')
+        || bare.contains('@')
+        || bare.starts_with('.')
+        || !bare.contains('.'))
+}
+
 /// How new members may join the instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -140,6 +151,28 @@ pub enum SignupMode {
     Invite,
     /// Nobody may sign up; admins create accounts.
     Closed,
+}
+
+impl SignupMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignupMode::Open => "open",
+            SignupMode::Approval => "approval",
+            SignupMode::Invite => "invite",
+            SignupMode::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SignupMode> {
+        [
+            SignupMode::Open,
+            SignupMode::Approval,
+            SignupMode::Invite,
+            SignupMode::Closed,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str() == text)
+    }
 }
 
 impl Default for Config {
@@ -257,13 +290,7 @@ impl Config {
             bail!("http.body_limit_bytes: must be at least 1024");
         }
         for pattern in &self.registration.allowed_email_domains {
-            let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
-            if bare.is_empty()
-                || bare.contains('*')
-                || bare.contains('@')
-                || bare.starts_with('.')
-                || !bare.contains('.')
-            {
+            if !is_email_domain_pattern(pattern) {
                 bail!(
                     "registration.allowed_email_domains: {pattern:?} is not a domain such as \"council.gov.uk\" or \"*.gov.uk\""
                 );

@@ -60,6 +60,9 @@ impl Server {
             .await
             .with_context(|| format!("binding http.bind = {}", config.http.bind))?;
         let state = AppState::new(db, config);
+        crate::services::settings::load(&state)
+            .await
+            .context("reading the saved instance settings")?;
         let federation = federation::setup::federation_config(state.clone()).await?;
         Ok(Server {
             state,

@@ -17,6 +17,8 @@ pub struct AppState {
     pub deliveries: Arc<tokio::sync::Notify>,
     /// The federation policy's run-time entries, cached (see `services::policy`).
     pub peers: Arc<crate::services::policy::PeerCache>,
+    /// The instance settings in force (see `services::settings`).
+    pub settings: Arc<crate::services::settings::SettingsCache>,
     /// The key for web forms' CSRF tokens, derived from the instance key on first use.
     pub form_key: Arc<std::sync::OnceLock<[u8; 32]>>,
     /// A plain HTTP client for other servers (NodeInfo), made on first use.
@@ -42,12 +44,13 @@ impl AppState {
         let limiter = Arc::new(RateLimiter::new(config.limits.clone()));
         AppState {
             db,
-            config,
             limiter,
             deliveries: Arc::new(tokio::sync::Notify::new()),
             peers: Arc::new(crate::services::policy::PeerCache::new()),
+            settings: Arc::new(crate::services::settings::SettingsCache::new(&config)),
             form_key: Arc::new(std::sync::OnceLock::new()),
             http: Arc::new(std::sync::OnceLock::new()),
+            config,
         }
     }
 

@@ -324,6 +324,26 @@ pub fn my_comment_votes(
         .load(conn)?)
 }
 
+/// The newest threads a person started in public communities, for their feed; deleted
+/// and removed ones are left out.
+pub fn public_posts_by_author(
+    conn: &mut DbConn,
+    author_id: i64,
+    limit: i64,
+) -> AppResult<Vec<(DbPost, DbCommunity)>> {
+    Ok(posts::table
+        .inner_join(communities::table)
+        .filter(posts::author_id.eq(author_id))
+        .filter(posts::deleted.eq(false))
+        .filter(posts::removed.eq(false))
+        .filter(communities::deleted.eq(false))
+        .filter(communities::visibility.eq("public"))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select((DbPost::as_select(), DbCommunity::as_select()))
+        .load(conn)?)
+}
+
 /// Every thread a person started, deleted and removed ones too, oldest first, with
 /// the community's name.
 pub fn posts_by_author(conn: &mut DbConn, author_id: i64) -> AppResult<Vec<(DbPost, String)>> {

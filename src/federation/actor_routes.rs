@@ -83,7 +83,7 @@ async fn instance(
     let actor = InstanceObject::build(
         &Urls::new(config),
         &config.instance.domain,
-        &config.instance.name,
+        &state.settings.current().name,
         keys.public_key,
     )?;
     Ok(ActivityJson(actor).into_response())

@@ -121,13 +121,13 @@ async fn nodeinfo(State(state): State<AppState>) -> AppResult<Response> {
         },
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": matches!(state.config.registration.mode, SignupMode::Open | SignupMode::Approval),
+        "openRegistrations": matches!(state.settings.current().signup_mode, SignupMode::Open | SignupMode::Approval),
         "usage": {
             "users": {"total": users},
             "localPosts": posts,
             "localComments": comments
         },
-        "metadata": {"nodeName": state.config.instance.name}
+        "metadata": {"nodeName": state.settings.current().name}
     });
     Ok(with_type(
         body.to_string(),

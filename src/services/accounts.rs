@@ -46,7 +46,7 @@ pub struct NewAccount {
 /// Signs up under the instance's sign-up mode and e-mail domain rules.
 #[tracing::instrument(skip_all, fields(name = %input.name))]
 pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<NewAccount> {
-    let rules = &state.config.registration;
+    let rules = state.settings.current();
     let name = Name::parse(&input.name)?;
     let email = Email::parse(&input.email)?;
     let password = Password::parse(&input.password)?;
@@ -55,7 +55,7 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<NewAccount> {
         .as_deref()
         .map(|a| text_field("application", a, 0, 2000))
         .transpose()?;
-    let approved = match rules.mode {
+    let approved = match rules.signup_mode {
         SignupMode::Closed => {
             return Err(AppError::denied(
                 "signup_closed",
@@ -387,7 +387,7 @@ pub async fn reject_account(state: &AppState, actor: &Actor, name: &str) -> AppR
 
 /// Creates an invite code. Admins may always invite; members may when sign-up is by invite.
 pub async fn create_invite(state: &AppState, actor: &Actor) -> AppResult<String> {
-    if !actor.is_admin() && state.config.registration.mode != SignupMode::Invite {
+    if !actor.is_admin() && state.settings.current().signup_mode != SignupMode::Invite {
         // Members invite only where invites are how people join; admins always may,
         // and in approval mode an admin's invite skips the wait.
         return Err(AppError::denied(

@@ -148,6 +148,19 @@ fn detail(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppResult<PostD
     })
 }
 
+/// The newest threads a local member started in public communities, for their feed.
+pub async fn by_member(
+    state: &AppState,
+    member: &DbPerson,
+    limit: i64,
+) -> AppResult<Vec<(DbPost, DbCommunity)>> {
+    let id = member.id;
+    state
+        .db
+        .read(move |conn| db::content::public_posts_by_author(conn, id, limit))
+        .await
+}
+
 pub async fn get(state: &AppState, viewer: Option<&Actor>, id: i64) -> AppResult<PostDetail> {
     let viewer = viewer.cloned();
     state

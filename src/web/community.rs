@@ -70,8 +70,13 @@ pub async fn show_community(
         Err(e) => return Err(e.into()),
     };
     let accepted = d.membership == Some(crate::types::MembershipState::Accepted);
+    let mut layout =
+        Layout::new(state, &viewer, d.community.title.clone()).in_section("communities");
+    if d.community.domain.is_none() && d.community.visibility == "public" {
+        layout = layout.with_feed(format!("/c/{}/feed", d.community.name));
+    }
     let page = CommunityPage {
-        layout: Layout::new(state, &viewer, d.community.title.clone()).in_section("communities"),
+        layout,
         community: CommunityView::new(&d.community),
         member_count: d.member_count,
         membership: d.membership.map_or("", |m| m.as_str()),

@@ -13,6 +13,7 @@ mod delete_comment;
 mod delete_thread;
 mod edit_comment;
 mod edit_thread;
+mod feeds;
 mod home;
 mod join_community;
 mod leave_community;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/setup", get(setup::setup_form).post(setup::submit_setup))
         .route("/static/guildhall.css", get(render::style_sheet))
         .route("/admin", get(admin::overview::show_admin))
+        .route("/admin/settings", post(admin::overview::save_settings))
         .route("/admin/accounts", get(admin::accounts::show_accounts))
         .route(
             "/admin/accounts/{name}/approve",
@@ -87,6 +89,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings/delete", post(settings::delete_account))
         .route("/communities", get(communities::list_communities))
         .route("/members", get(members::list_members))
+        .route("/c/{name}/feed", get(feeds::community_feed))
+        .route("/u/{name}/feed", get(feeds::member_feed))
         .route("/c/{name}/join", post(join_community::join_community))
         .route("/c/{name}/leave", post(leave_community::leave_community))
         .route(

@@ -32,7 +32,8 @@ pub async fn show_member(
     let p = services::accounts::profile(state, name).await?;
     let display_name = p.display_name.clone().unwrap_or_else(|| p.name.clone());
     let own = viewer.actor.as_ref().is_some_and(|a| a.person_id == p.id);
-    let mut layout = Layout::new(state, &viewer, display_name.clone());
+    let mut layout =
+        Layout::new(state, &viewer, display_name.clone()).with_feed(format!("/u/{}/feed", p.name));
     if own {
         layout = layout.in_section("account");
     }

@@ -27,18 +27,26 @@ pub struct Layout {
     pub csrf: String,
     /// Which navigation item is the current page: `home`, `communities`, `account` or `admin`.
     pub section: &'static str,
+    /// The page's Atom feed, announced to browsers and feed readers.
+    pub feed: Option<String>,
 }
 
 impl Layout {
     pub fn new(state: &AppState, viewer: &Viewer, title: impl Into<String>) -> Layout {
         Layout {
             title: title.into(),
-            instance: state.config.instance.name.clone(),
+            instance: state.settings.current().name.clone(),
             member: viewer.actor.as_ref().map(|a| a.name.clone()),
             admin: viewer.actor.as_ref().is_some_and(|a| a.is_admin()),
             csrf: viewer.csrf.clone(),
             section: "",
+            feed: None,
         }
+    }
+
+    pub fn with_feed(mut self, href: String) -> Layout {
+        self.feed = Some(href);
+        self
     }
 
     pub fn in_section(mut self, section: &'static str) -> Layout {

@@ -53,16 +53,11 @@ fn page(
     errors: Errors,
     done: Option<Done>,
 ) -> SignUpPage {
-    let rules = &state.config.registration;
+    let rules = state.settings.current();
     SignUpPage {
         layout: Layout::new(state, viewer, "Create an account").in_section("account"),
         errors,
-        mode: match rules.mode {
-            crate::config::SignupMode::Open => "open",
-            crate::config::SignupMode::Approval => "approval",
-            crate::config::SignupMode::Invite => "invite",
-            crate::config::SignupMode::Closed => "closed",
-        },
+        mode: rules.signup_mode.as_str(),
         domains: rules.allowed_email_domains.join(", "),
         name: form.name,
         email: form.email,

@@ -402,12 +402,14 @@ on_both_backends! {
         let overview = boss.get("/admin").await;
         assert_eq!(overview.status, StatusCode::OK);
         assert!(overview.html.contains("href=\"/admin\" aria-current=\"page\""), "the Admin link: {}", overview.html);
-        assert!(overview.html.contains("Approval: an administrator approves"), "{}", overview.html);
+        assert!(overview.html.contains(r#"value="approval" checked"#), "{}", overview.html);
         let accounts = boss.get("/admin/accounts").await;
         assert!(accounts.html.contains("Planning officer at Leeds"), "{}", accounts.html);
 
         // Without the form's token nothing changes.
         assert_eq!(boss.post("/admin/accounts/cat/approve", &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(boss.post("/admin/settings", &[("name", "Taken"), ("signup_mode", "open")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(boss_api.get("/admin/settings").await.ok()["signup_mode"], "approval");
         assert_eq!(boss.post("/admin/federation", &[("domain", "evil.example"), ("state", "blocked")]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(boss_api.get("/admin/federation/peers").await.ok()["entries"], serde_json::json!([]));
 
@@ -749,9 +751,18 @@ async fn an_administrator_looks_after_the_instance_in_a_browser() {
     browser.press("Sign in").await;
     browser.follow("Admin").await;
     browser
-        .sees("Approval: an administrator approves each new account")
+        .sees("an administrator approves each new account")
         .await;
-    browser.sees("leeds.gov.uk").await;
+    let approval = browser.find("#signup_mode-approval").await;
+    assert_eq!(
+        approval.prop("checked").await.expect("checked").as_deref(),
+        Some("true")
+    );
+    let domains = browser.find("#domains").await;
+    assert_eq!(
+        domains.prop("value").await.expect("value").as_deref(),
+        Some("leeds.gov.uk")
+    );
     browser.check_accessibility().await;
 
     // Approvals and invites.
@@ -769,7 +780,12 @@ async fn an_administrator_looks_after_the_instance_in_a_browser() {
 
     // The federation policy: a bad domain, then a block, then its removal.
     browser.follow("Administration").await;
-    browser.follow("Federation policy and peers").await;
+    browser
+        .follow("Federation policy and delivery to peers")
+        .await;
+    browser
+        .sees("Nothing has been sent to another server yet")
+        .await;
     browser.check_accessibility().await;
     browser.fill("#domain", "not a domain").await;
     browser.press("Block domain").await;
@@ -796,6 +812,32 @@ async fn an_administrator_looks_after_the_instance_in_a_browser() {
     browser.check_accessibility().await;
     browser.press("Unban cat").await;
     browser.sees("Nobody is banned from this instance").await;
+
+    // The instance settings: a mistake shows on the form, then the change holds at once.
+    browser.follow("Administration").await;
+    browser.fill("#domains", "leeds.gov.uk\nnot a domain").await;
+    browser.press("Save settings").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#name", "Yorkshire Planners").await;
+    browser.fill("#domains", "*.gov.uk").await;
+    browser
+        .find("#signup_mode-invite")
+        .await
+        .click()
+        .await
+        .expect("choosing invite");
+    browser.press("Save settings").await;
+    browser.sees("The settings are saved and in force").await;
+    browser.sees("Yorkshire Planners").await;
+    browser.check_accessibility().await;
+    app.visitor()
+        .post(
+            "/accounts",
+            serde_json::json!({"name": "dan", "email": "dan@york.gov.uk", "password": "correct horse battery"}),
+        )
+        .await
+        .error(StatusCode::BAD_REQUEST, "invite_required");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
