@@ -27,11 +27,27 @@ pub struct MemberView {
     pub job_title: Option<String>,
     pub organisation: Option<String>,
     pub region: Option<String>,
+    /// What the member works on, in their words.
+    pub interests: Option<String>,
+    /// Whether the member appears in the member directory; shown only to the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_directory: Option<bool>,
     /// The bio as the member wrote it (Markdown).
     pub bio: String,
     /// The bio rendered to sanitised HTML.
     pub bio_html: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl MemberView {
+    /// The profile as its owner sees it: with their directory choice.
+    pub fn own(p: DbPerson) -> MemberView {
+        let in_directory = p.in_directory;
+        MemberView {
+            in_directory: Some(in_directory),
+            ..MemberView::from(p)
+        }
+    }
 }
 
 impl From<DbPerson> for MemberView {
@@ -43,6 +59,8 @@ impl From<DbPerson> for MemberView {
             job_title: p.job_title,
             organisation: p.organisation,
             region: p.region,
+            interests: p.interests,
+            in_directory: None,
             bio: p.bio,
             bio_html: p.bio_html,
             created_at: utc(p.created_at),

@@ -27,6 +27,10 @@ pub struct DbPerson {
     pub inbox_url: Option<String>,
     pub shared_inbox_url: Option<String>,
     pub last_refreshed_at: Option<NaiveDateTime>,
+    /// What the member works on, in their words, for peers to find them by.
+    pub interests: Option<String>,
+    /// Whether a local member appears in the member directory.
+    pub in_directory: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -65,6 +65,8 @@ pub struct PersonChanges {
     pub job_title: Option<Option<String>>,
     pub organisation: Option<Option<String>>,
     pub region: Option<Option<String>>,
+    pub interests: Option<Option<String>>,
+    pub in_directory: Option<bool>,
     pub bio: Option<String>,
     pub bio_html: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
@@ -336,6 +338,7 @@ pub fn erase_person(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> AppResult<
             persons::job_title.eq(None::<String>),
             persons::organisation.eq(None::<String>),
             persons::region.eq(None::<String>),
+            persons::interests.eq(None::<String>),
             persons::bio.eq(""),
             persons::bio_html.eq(""),
             persons::updated_at.eq(Some(at)),
@@ -357,10 +360,9 @@ diesel::define_sql_function!(
     fn lower_nullable(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
 );
 
-/// This instance's approved, current members in the order they joined, after `after`,
-/// those whose
-/// name, display name, job title, organisation or region contains `text` (any case) if
-/// given.
+/// This instance's approved, current members who chose to appear, in the order they
+/// joined, after `after`; those whose name, display name, job title, organisation, region
+/// or interests contain `text` (any case) if given.
 pub fn directory(
     conn: &mut DbConn,
     text: Option<&str>,
@@ -371,6 +373,7 @@ pub fn directory(
         .inner_join(local_users::table)
         .filter(persons::domain.is_null())
         .filter(persons::deleted.eq(false))
+        .filter(persons::in_directory.eq(true))
         .filter(local_users::approved.eq(true))
         .filter(persons::id.gt(after))
         .into_boxed();
@@ -395,7 +398,12 @@ pub fn directory(
                 .or(lower_nullable(persons::organisation)
                     .like(pattern.clone())
                     .escape('\\'))
-                .or(lower_nullable(persons::region).like(pattern).escape('\\')),
+                .or(lower_nullable(persons::region)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower_nullable(persons::interests)
+                    .like(pattern)
+                    .escape('\\')),
         );
     }
     Ok(query

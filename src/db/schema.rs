@@ -35,6 +35,8 @@ diesel::table! {
         inbox_url -> Nullable<Text>,
         shared_inbox_url -> Nullable<Text>,
         last_refreshed_at -> Nullable<Timestamp>,
+        interests -> Nullable<Text>,
+        in_directory -> Bool,
     }
 }
 

@@ -108,6 +108,7 @@ impl PersonObject {
             ("Job title", &p.job_title),
             ("Organisation", &p.organisation),
             ("Region", &p.region),
+            ("Interests", &p.interests),
         ];
         Ok(PersonObject {
             context: context(),

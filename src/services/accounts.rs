@@ -427,6 +427,10 @@ pub struct ProfileEdit {
     pub job_title: Option<String>,
     pub organisation: Option<String>,
     pub region: Option<String>,
+    /// Free text, such as "housing, planning enforcement".
+    pub interests: Option<String>,
+    /// Whether the member appears in the member directory.
+    pub in_directory: Option<bool>,
     pub bio: Option<String>,
 }
 
@@ -449,6 +453,11 @@ pub async fn update_profile(
         job_title: optional("job_title", edit.job_title)?,
         organisation: optional("organisation", edit.organisation)?,
         region: optional("region", edit.region)?,
+        interests: edit
+            .interests
+            .map(|v| text_field("interests", &v, 0, 500).map(|v| (!v.is_empty()).then_some(v)))
+            .transpose()?,
+        in_directory: edit.in_directory,
         bio_html: bio.as_deref().map(markdown::render),
         bio,
         updated_at: Some(db::now()),

@@ -19,6 +19,7 @@ struct MemberEntry {
     display_name: String,
     /// Job title, organisation and region, as far as given.
     role: String,
+    interests: String,
 }
 
 #[derive(Template)]
@@ -65,6 +66,7 @@ pub async fn list_members(
                             .filter_map(|v| v.as_deref())
                             .collect::<Vec<_>>()
                             .join(", "),
+                        interests: p.interests.clone().unwrap_or_default(),
                     })
                     .collect();
                 (members, page.next_cursor, Errors::default(), StatusCode::OK)

@@ -17,6 +17,7 @@ struct ProfilePage {
     display_name: String,
     handle: String,
     role: String,
+    interests: String,
     bio_html: String,
     joined: Time,
     /// The viewer is looking at their own profile.
@@ -47,6 +48,7 @@ pub async fn show_member(
         display_name,
         handle: p.name,
         role,
+        interests: p.interests.unwrap_or_default(),
         // Sanitised when stored.
         bio_html: p.bio_html,
         joined: Time::new(p.created_at),

@@ -25,6 +25,8 @@ struct SettingsPage {
     job_title: String,
     organisation: String,
     region: String,
+    interests: String,
+    in_directory: bool,
     bio: String,
 }
 
@@ -52,6 +54,8 @@ async fn page(
                 job_title: p.job_title.unwrap_or_default(),
                 organisation: p.organisation.unwrap_or_default(),
                 region: p.region.unwrap_or_default(),
+                interests: p.interests.unwrap_or_default(),
+                in_directory: p.in_directory.then(|| "yes".to_owned()),
                 bio: p.bio,
             }
         }
@@ -70,6 +74,8 @@ async fn page(
         job_title: profile.job_title,
         organisation: profile.organisation,
         region: profile.region,
+        interests: profile.interests,
+        in_directory: profile.in_directory.is_some(),
         bio: profile.bio,
     };
     Ok(render(state, viewer, status, &page))
@@ -99,6 +105,11 @@ pub struct ProfileForm {
     #[serde(default)]
     region: String,
     #[serde(default)]
+    interests: String,
+    /// Present when the box is ticked: an unticked checkbox sends nothing.
+    #[serde(default)]
+    in_directory: Option<String>,
+    #[serde(default)]
     bio: String,
 }
 
@@ -112,6 +123,8 @@ pub async fn save_profile(
         job_title: Some(form.job_title.clone()),
         organisation: Some(form.organisation.clone()),
         region: Some(form.region.clone()),
+        interests: Some(form.interests.clone()),
+        in_directory: Some(form.in_directory.is_some()),
         bio: Some(form.bio.clone()),
     };
     match services::accounts::update_profile(&state, viewer.member()?, edit).await {
@@ -192,10 +205,17 @@ fn field_error(e: &crate::error::AppError, fallback: &'static str) -> FieldError
         "weak_password" | "invalid_password" => "new_password",
         _ => {
             let text = e.to_string();
-            ["display_name", "job_title", "organisation", "region", "bio"]
-                .into_iter()
-                .find(|f| text.starts_with(f))
-                .unwrap_or(fallback)
+            [
+                "display_name",
+                "job_title",
+                "organisation",
+                "region",
+                "interests",
+                "bio",
+            ]
+            .into_iter()
+            .find(|f| text.starts_with(f))
+            .unwrap_or(fallback)
         }
     };
     FieldError { field, message }

@@ -314,6 +314,32 @@ on_both_backends! {
         let page = browser.get("/members?q=housing").await;
         assert!(page.html.contains("href=\"/u/ana\"") && page.html.contains("Housing adviser, Yorkshire"), "{}", page.html);
         assert!(!page.html.contains("href=\"/u/ben\""), "{}", page.html);
+
+        // Interests are searched; a member who opts out is not listed, but keeps a profile.
+        let ben = app.log_in("ben").await;
+        let me = ben.patch("/me", serde_json::json!({"interests": "Planning enforcement, flood risk"})).await.ok();
+        assert_eq!(me["in_directory"], true, "{me}");
+        assert_eq!(crate::harness::names(&ana.get("/members?q=flood").await.ok(), "name"), ["ben"]);
+        let me = ben.patch("/me", serde_json::json!({"in_directory": false})).await.ok();
+        assert_eq!(me["in_directory"], false, "{me}");
+        assert!(crate::harness::names(&ana.get("/members?q=flood").await.ok(), "name").is_empty());
+        let shown = ana.get("/members/ben").await.ok();
+        assert_eq!(shown["interests"], "Planning enforcement, flood risk");
+        assert!(shown.get("in_directory").is_none(), "only the member sees their choice: {shown}");
+        assert_eq!(ben.get("/me").await.ok()["in_directory"], false);
+
+        // The same through the settings form: the box starts ticked, and unticking it hides ana.
+        let settings = browser.get("/settings").await;
+        assert!(settings.html.contains(r#"name="in_directory" value="yes" checked"#), "{}", settings.html);
+        let csrf = browser.csrf("/settings").await;
+        let saved = browser.post("/settings/profile", &[
+            ("csrf", csrf.as_str()), ("display_name", ""), ("job_title", "Housing adviser"),
+            ("organisation", ""), ("region", "Yorkshire"), ("interests", "Homelessness"), ("bio", ""),
+        ]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        assert!(crate::harness::names(&ana.get("/members").await.ok(), "name") == ["pct"]);
+        let profile = browser.get("/u/ana").await;
+        assert!(profile.html.contains("Interests: Homelessness"), "{}", profile.html);
     }
 
     async fn a_content_warning_comes_before_the_body_which_opens_on_request(backend: Backend) {

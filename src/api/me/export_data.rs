@@ -32,6 +32,8 @@ pub struct ExportProfileView {
     pub job_title: Option<String>,
     pub organisation: Option<String>,
     pub region: Option<String>,
+    pub interests: Option<String>,
+    pub in_directory: bool,
     /// Markdown, as written.
     pub bio: String,
     pub created_at: DateTime<Utc>,
@@ -159,6 +161,8 @@ impl TryFrom<DataExport> for DataExportView {
                 job_title: p.job_title,
                 organisation: p.organisation,
                 region: p.region,
+                interests: p.interests,
+                in_directory: p.in_directory,
                 bio: p.bio,
                 created_at: p.created_at.and_utc(),
             },

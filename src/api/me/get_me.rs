@@ -15,7 +15,7 @@ pub struct MeView {
 pub async fn get_me(State(state): State<AppState>, auth: Auth) -> AppResult<Json<MeView>> {
     let person = services::accounts::profile(&state, &auth.name).await?;
     Ok(Json(MeView {
-        member: person.into(),
+        member: MemberView::own(person),
         role: auth.role,
     }))
 }

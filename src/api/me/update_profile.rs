@@ -7,6 +7,10 @@ pub struct ProfileRequest {
     job_title: Option<String>,
     organisation: Option<String>,
     region: Option<String>,
+    /// What the member works on, in their words; the member directory searches it.
+    interests: Option<String>,
+    /// Whether the member appears in the member directory (they do unless they say not).
+    in_directory: Option<bool>,
     /// Markdown.
     bio: Option<String>,
 }
@@ -24,8 +28,10 @@ pub async fn update_profile(
         job_title: req.job_title,
         organisation: req.organisation,
         region: req.region,
+        interests: req.interests,
+        in_directory: req.in_directory,
         bio: req.bio,
     };
     let person = services::accounts::update_profile(&state, &auth, edit).await?;
-    Ok(Json(person.into()))
+    Ok(Json(MemberView::own(person)))
 }

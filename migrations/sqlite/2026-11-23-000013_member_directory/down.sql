@@ -1,0 +1,2 @@
+ALTER TABLE persons DROP COLUMN in_directory;
+ALTER TABLE persons DROP COLUMN interests;
