@@ -15,6 +15,7 @@ mod me;
 mod members;
 mod posts;
 mod reports;
+mod search;
 mod setup;
 
 use axum::Router;
@@ -69,6 +70,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(me::export_data::export_data))
         .routes(routes!(members::get_member::get_member))
         .routes(routes!(members::list_members::list_members))
+        .routes(routes!(search::search_content::search_content))
         .routes(routes!(admin::list_pending_accounts::list_pending_accounts))
         .routes(routes!(admin::approve_account::approve_account))
         .routes(routes!(admin::reject_account::reject_account))

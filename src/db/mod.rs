@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod persons;
 pub mod policy;
 pub mod schema;
+pub mod search;
 
 use std::sync::Arc;
 use std::time::Duration;

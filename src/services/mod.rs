@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod permissions;
 pub mod policy;
 pub mod posts;
+pub mod search;
 pub mod settings;
 pub mod setup;
 

@@ -25,6 +25,7 @@ mod profile;
 pub mod render;
 mod reply;
 mod report;
+mod search;
 pub mod session;
 mod settings;
 mod setup;
@@ -89,6 +90,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/delete", post(settings::delete_account))
         .route("/communities", get(communities::list_communities))
         .route("/members", get(members::list_members))
+        .route("/search", get(search::search))
         .route("/c/{name}/feed", get(feeds::community_feed))
         .route("/u/{name}/feed", get(feeds::member_feed))
         .route("/c/{name}/join", post(join_community::join_community))

@@ -121,13 +121,30 @@ on_both_backends! {
         eventually("beta sees the thread", || async { titles(&bob, &on_beta).await == ["Rules"] }).await;
         let there = thread(&bob, &on_beta, "Rules").await.unwrap()["id"].as_i64().unwrap();
 
+        // Alpha locks the thread and bans bob, and beta has not heard yet (the change is
+        // made in alpha's database, so nothing is sent): alpha must hold the line itself.
+        {
+            let db = alpha.state.db.clone();
+            let beta_domain = domain(&beta);
+            tokio::task::spawn_blocking(move || {
+                use guildhall::db;
+                let mut conn = db.conn().unwrap();
+                let changes = db::content::PostChanges { locked: Some(true), ..Default::default() };
+                db::content::update_post(&mut conn, local, &changes).unwrap();
+                let community = db::communities::local_by_name(&mut conn, "planners").unwrap().unwrap();
+                let bob = db::federation::remote_person(&mut conn, "bob", &beta_domain).unwrap().unwrap();
+                let ana = db::persons::local_person_by_name(&mut conn, "ana").unwrap().unwrap();
+                db::communities::put_ban(&mut conn, community.id, bob.id, ana.id, "spam", None).unwrap();
+            }).await.unwrap();
+        }
         // A locked thread refuses remote replies.
-        ana.post(&format!("/posts/{local}/lock"), json!({"on": true})).await.ok();
         bob.replies(there, None, "sneaking in").await;
         // A banned member's thread is refused too.
-        ana.post("/communities/planners/bans", json!({"member": format!("bob@{}", domain(&beta)), "reason": "spam"}))
-            .await.expect(StatusCode::NO_CONTENT);
-        bob.post(&format!("/communities/{on_beta}/posts"), json!({"title": "Buy now"})).await;
+        bob.post(&format!("/communities/{on_beta}/posts"), json!({"title": "Buy now"})).await.expect(StatusCode::CREATED);
+        // Alpha's API agrees that bob is banned.
+        let bans = ana.get("/communities/planners/bans").await.ok();
+        assert_eq!(bans["items"][0]["reason"], "spam", "{bans}");
+        assert_eq!(bans["items"][0]["member"]["name"], "bob", "{bans}");
         // Once beta's deliveries have been answered, neither was stored on alpha.
         beta.deliveries_settled().await;
         assert_eq!(ana.get(&format!("/posts/{local}/comments")).await.ok()["items"], json!([]));

@@ -22,6 +22,7 @@ mod peer;
 mod policy;
 mod replay;
 mod schema;
+mod search;
 mod settings;
 mod shapes;
 mod signatures;

@@ -76,14 +76,17 @@ struct PgColumn {
     is_nullable: String,
 }
 
-/// What the database holds, with its types translated to diesel's names.
+/// What the database holds, with its types translated to diesel's names. SQLite's
+/// full-text index (`search_index` and its shadow tables) is left out: only raw SQL in
+/// `db::search` reads it.
 fn actual(conn: &mut DbConn) -> Tables {
     let mut tables = Tables::new();
     let rows: Vec<(String, String, String, bool)> = match conn {
         DbConn::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS name, p.type AS type, p.\"notnull\" AS not_null, p.pk AS pk \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '__diesel_schema_migrations'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'search_index%'",
         )
         .load::<SqliteColumn>(c)
         .unwrap()

@@ -735,6 +735,19 @@ async fn a_member_takes_part_in_a_browser() {
     let reports = ana.get("/communities/housing/reports").await.ok();
     assert_eq!(reports["items"][0]["reason"], "Shares a tenant's address.");
 
+    // Search from the header, a query with no words, and the member directory.
+    browser.follow("Search").await;
+    browser.check_accessibility().await;
+    browser.fill("#q", "ventilation").await;
+    browser.press("Search").await;
+    browser.sees("Results for “ventilation”").await;
+    browser.sees("And ventilation.").await;
+    browser.check_accessibility().await;
+    browser.fill("#q", "?!").await;
+    browser.press("Search").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+
     // A missing page, a member's page, and signing out.
     browser.open("/no/such/page").await;
     browser.sees("Page not found").await;

@@ -1,0 +1,3 @@
+DROP INDEX communities_search;
+DROP INDEX comments_search;
+DROP INDEX posts_search;

@@ -1,0 +1,2 @@
+//! Full-text search over threads, comments and communities.
+pub mod search_content;

@@ -1,0 +1,105 @@
+//! `/search`: one box that finds threads, comments and communities, best match first.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::render::{Layout, WebError, render};
+use super::session::Viewer;
+use super::views::{CommunityView, Errors, FieldError, PersonView, Time, query};
+use crate::db::search::HitKind;
+use crate::pagination::PageParams;
+use crate::services;
+use crate::state::AppState;
+
+/// A hit as the page lists it.
+struct HitView {
+    /// `Thread`, `Reply` or `Community`.
+    kind: &'static str,
+    title: String,
+    href: String,
+    excerpt: String,
+    community: CommunityView,
+    author: Option<PersonView>,
+    at: Time,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    errors: Errors,
+    q: String,
+    /// `q` encoded for a link's query string.
+    q_url: String,
+    hits: Vec<HitView>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct SearchQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `GET /search?q=…`
+pub async fn search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    let SearchQuery { q, cursor } = query(&uri);
+    let q = q.unwrap_or_default();
+    let mut page = SearchPage {
+        layout: Layout::new(&state, &viewer, "Search").in_section("search"),
+        errors: Errors::default(),
+        q: q.clone(),
+        q_url: url::form_urlencoded::byte_serialize(q.as_bytes()).collect(),
+        hits: Vec::new(),
+        next: None,
+    };
+    if q.trim().is_empty() {
+        return Ok(render(&state, &viewer, StatusCode::OK, &page));
+    }
+    let params = PageParams {
+        cursor,
+        limit: None,
+    };
+    let actor = viewer.actor.as_ref();
+    match services::search::search(&state, actor, &q, params).await {
+        Ok(found) => {
+            page.next = found.next_cursor;
+            page.hits = found
+                .items
+                .into_iter()
+                .map(|hit| {
+                    let community = CommunityView::new(&hit.community);
+                    let (kind, href) = match hit.kind {
+                        HitKind::Thread => ("Thread", format!("/post/{}", hit.id)),
+                        HitKind::Comment => ("Reply", format!("/comment/{}", hit.id)),
+                        HitKind::Community => ("Community", community.href.clone()),
+                    };
+                    HitView {
+                        kind,
+                        title: hit.title,
+                        href,
+                        excerpt: hit.excerpt,
+                        author: hit.author.as_ref().map(PersonView::new),
+                        community,
+                        at: Time::new(hit.created_at),
+                    }
+                })
+                .collect();
+            Ok(render(&state, &viewer, StatusCode::OK, &page))
+        }
+        Err(e) if e.status().is_client_error() => {
+            let mut error = FieldError::from_app(&e, "q");
+            error.field = "q";
+            page.errors = Errors::one(error);
+            Ok(render(&state, &viewer, e.status(), &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
