@@ -8,6 +8,7 @@ pub mod federation;
 pub mod markdown;
 pub mod pagination;
 pub mod rate_limit;
+pub mod seed;
 pub mod server;
 pub mod services;
 pub mod state;

@@ -108,6 +108,27 @@ enum AdminCommand {
         #[arg(long, value_enum, default_value = "public")]
         visibility: VisibilityArg,
     },
+    /// Fill the database with a realistic data set for benchmarks and trials: members
+    /// with jobs and organisations, communities, threads with deep reply trees, votes,
+    /// follows and members of other servers. Every seeded member's password is
+    /// "seeded password". The national scale is --members 200000 --communities 2000
+    /// --posts 400000 --comments 1600000.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        members: u64,
+        #[arg(long, default_value_t = 20)]
+        communities: u64,
+        #[arg(long, default_value_t = 5000)]
+        posts: u64,
+        #[arg(long, default_value_t = 20000)]
+        comments: u64,
+        /// Members of other servers (default: one for every twenty members here).
+        #[arg(long)]
+        remote_members: Option<u64>,
+        /// The random seed: the same numbers and seed make the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -280,8 +301,85 @@ async fn admin(state: &AppState, command: AdminCommand) -> anyhow::Result<()> {
                 community.name, owner.name
             );
         }
+        AdminCommand::Seed {
+            members,
+            communities,
+            posts,
+            comments,
+            remote_members,
+            seed,
+        } => {
+            let plan = guildhall::seed::SeedPlan {
+                members,
+                communities,
+                posts,
+                comments,
+                remote_members: remote_members.unwrap_or(members / 20),
+                seed,
+            };
+            let hash = services::accounts::seeded_password_hash().await?;
+            let db = state.db.clone();
+            let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = db.conn()?;
+                let mut progress = ProgressLine::default();
+                let report =
+                    guildhall::seed::seed(&mut conn, &plan, &hash, &mut |stage, done, total| {
+                        progress.show(stage, done, total)
+                    });
+                progress.finish();
+                report
+            })
+            .await??;
+            let seconds = report.elapsed.as_secs_f64();
+            println!(
+                "seeded {} members, {} members of other servers, {} communities, {} follows, \
+                 {} threads, {} replies and {} votes: {} rows in {seconds:.1} s ({:.0} rows/s)",
+                report.members,
+                report.remote_members,
+                report.communities,
+                report.memberships,
+                report.posts,
+                report.comments,
+                report.votes,
+                report.rows(),
+                report.rows() as f64 / seconds.max(0.001),
+            );
+        }
     }
     Ok(())
+}
+
+/// A progress line on standard error, redrawn at most a few times a second.
+#[derive(Default)]
+struct ProgressLine {
+    stage: String,
+    drawn: Option<std::time::Instant>,
+}
+
+impl ProgressLine {
+    fn show(&mut self, stage: &str, done: u64, total: u64) {
+        use std::io::Write;
+        let fresh = self.stage != stage;
+        if fresh && !self.stage.is_empty() {
+            eprintln!();
+        }
+        let due = self
+            .drawn
+            .is_none_or(|at| at.elapsed() >= std::time::Duration::from_millis(200));
+        if fresh || due || done >= total {
+            let percent = (done * 100).checked_div(total).unwrap_or(100);
+            eprint!("\r{stage}: {done} of {total} ({percent}%)   ");
+            let _ = std::io::stderr().flush();
+            self.drawn = Some(std::time::Instant::now());
+        }
+        self.stage = stage.to_owned();
+    }
+
+    fn finish(&self) {
+        if !self.stage.is_empty() {
+            eprintln!();
+        }
+    }
 }
 
 async fn federation(state: &AppState, command: FederationCommand) -> anyhow::Result<()> {

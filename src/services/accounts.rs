@@ -513,6 +513,12 @@ pub(crate) fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The hash every member made by `guildhall admin seed` gets: their password is
+/// "seeded password".
+pub async fn seeded_password_hash() -> AppResult<String> {
+    hash_password(Password::parse("seeded password")?).await
+}
+
 pub(crate) async fn hash_password(password: Password) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);

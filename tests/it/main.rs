@@ -23,6 +23,7 @@ mod policy;
 mod replay;
 mod schema;
 mod search;
+mod seed;
 mod settings;
 mod shapes;
 mod signatures;
