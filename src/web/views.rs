@@ -205,6 +205,7 @@ impl FieldError {
             "invalid_url" => "link",
             _ => [
                 "title",
+                "description",
                 "body",
                 "content_warning",
                 "reason",
