@@ -21,8 +21,10 @@ mod log_in;
 mod log_out;
 mod manage;
 mod members;
+mod moderate_thread;
 mod new_thread;
 mod profile;
+mod remove_content;
 pub mod render;
 mod reply;
 mod report;
@@ -133,6 +135,21 @@ pub fn router() -> Router<AppState> {
             post(manage::bans::unban_member),
         )
         .route("/c/{name}/manage/log", get(manage::log::show_log))
+        .route(
+            "/post/{id}/remove",
+            get(remove_content::remove_thread_form).post(remove_content::remove_thread),
+        )
+        .route(
+            "/comment/{id}/remove",
+            get(remove_content::remove_comment_form).post(remove_content::remove_comment),
+        )
+        .route("/post/{id}/pin", post(moderate_thread::pin_thread))
+        .route("/post/{id}/lock", post(moderate_thread::lock_thread))
+        .route("/post/{id}/restore", post(moderate_thread::restore_thread))
+        .route(
+            "/comment/{id}/restore",
+            post(moderate_thread::restore_comment),
+        )
         .route("/c/{name}/join", post(join_community::join_community))
         .route("/c/{name}/leave", post(leave_community::leave_community))
         .route(
