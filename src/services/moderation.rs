@@ -1,6 +1,8 @@
 //! Reports from members, the moderation log and instance-wide bans.
 
-use crate::db::models::{DbInstanceBan, DbModAction, DbPerson, DbReport, NewModAction};
+use crate::db::models::{
+    DbComment, DbInstanceBan, DbModAction, DbPerson, DbPost, DbReport, NewModAction,
+};
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::federation::urls::Urls;
@@ -98,6 +100,56 @@ pub async fn reports(
         })
         .await?;
     Ok(page(rows, limit, |r| [r.id]))
+}
+
+/// A report with what a facilitator needs to judge it: who sent it, and the thread (and
+/// reply) it is about.
+#[derive(Debug)]
+pub struct ReportDetail {
+    pub report: DbReport,
+    pub reporter: DbPerson,
+    pub post: DbPost,
+    pub comment: Option<DbComment>,
+}
+
+/// Like [`reports`], with the reporter and the reported content of each.
+pub async fn report_details(
+    state: &AppState,
+    actor: &Actor,
+    community: &str,
+    resolved: bool,
+    params: PageParams,
+) -> AppResult<Page<ReportDetail>> {
+    let page = reports(state, actor, community, resolved, params).await?;
+    let next_cursor = page.next_cursor;
+    let items = state
+        .db
+        .read(move |conn| {
+            page.items
+                .into_iter()
+                .map(|report| {
+                    let reporter = db::persons::person(conn, report.reporter_id)?;
+                    let comment = match report.comment_id {
+                        Some(id) => db::content::comment(conn, id)?,
+                        None => None,
+                    };
+                    let post_id = report
+                        .post_id
+                        .or(comment.as_ref().map(|c| c.post_id))
+                        .ok_or(AppError::NotFound("thread"))?;
+                    let post =
+                        db::content::post(conn, post_id)?.ok_or(AppError::NotFound("thread"))?;
+                    Ok(ReportDetail {
+                        report,
+                        reporter,
+                        post,
+                        comment,
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .await?;
+    Ok(Page { items, next_cursor })
 }
 
 /// Marks a report dealt with.

@@ -29,6 +29,8 @@ struct CommunityPage {
     next: Option<String>,
     /// Why the threads are not shown, for a private community's outsiders.
     hidden: Option<String>,
+    /// The viewer facilitates this (local) community: the page links to its management.
+    facilitator: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -85,6 +87,7 @@ pub async fn show_community(
         posts,
         next,
         hidden,
+        facilitator: d.is_moderator && d.community.domain.is_none(),
     };
     Ok(render(state, &viewer, StatusCode::OK, &page))
 }

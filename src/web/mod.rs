@@ -19,9 +19,12 @@ mod join_community;
 mod leave_community;
 mod log_in;
 mod log_out;
+mod manage;
 mod members;
+mod moderate_thread;
 mod new_thread;
 mod profile;
+mod remove_content;
 pub mod render;
 mod reply;
 mod report;
@@ -93,6 +96,62 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/c/{name}/feed", get(feeds::community_feed))
         .route("/u/{name}/feed", get(feeds::member_feed))
+        .route(
+            "/c/{name}/manage",
+            get(manage::overview::show_manage).post(manage::overview::save_community),
+        )
+        .route(
+            "/c/{name}/manage/members",
+            get(manage::members::show_members),
+        )
+        .route(
+            "/c/{name}/manage/members/approve",
+            post(manage::members::approve_member),
+        )
+        .route(
+            "/c/{name}/manage/members/reject",
+            post(manage::members::reject_member),
+        )
+        .route(
+            "/c/{name}/manage/facilitators/add",
+            post(manage::members::add_facilitator),
+        )
+        .route(
+            "/c/{name}/manage/facilitators/remove",
+            post(manage::members::remove_facilitator),
+        )
+        .route(
+            "/c/{name}/manage/reports",
+            get(manage::reports::show_reports),
+        )
+        .route(
+            "/c/{name}/manage/reports/resolve",
+            post(manage::reports::resolve_report),
+        )
+        .route(
+            "/c/{name}/manage/bans",
+            get(manage::bans::show_bans).post(manage::bans::ban_member),
+        )
+        .route(
+            "/c/{name}/manage/bans/remove",
+            post(manage::bans::unban_member),
+        )
+        .route("/c/{name}/manage/log", get(manage::log::show_log))
+        .route(
+            "/post/{id}/remove",
+            get(remove_content::remove_thread_form).post(remove_content::remove_thread),
+        )
+        .route(
+            "/comment/{id}/remove",
+            get(remove_content::remove_comment_form).post(remove_content::remove_comment),
+        )
+        .route("/post/{id}/pin", post(moderate_thread::pin_thread))
+        .route("/post/{id}/lock", post(moderate_thread::lock_thread))
+        .route("/post/{id}/restore", post(moderate_thread::restore_thread))
+        .route(
+            "/comment/{id}/restore",
+            post(moderate_thread::restore_comment),
+        )
         .route("/c/{name}/join", post(join_community::join_community))
         .route("/c/{name}/leave", post(leave_community::leave_community))
         .route(

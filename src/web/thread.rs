@@ -23,6 +23,8 @@ pub struct ThreadPage {
     pub open_at_end: usize,
     pub errors: Errors,
     pub reply: String,
+    /// The viewer facilitates the thread's community: the page shows their buttons.
+    pub facilitator: bool,
 }
 
 /// Builds the thread page, with `errors` and the draft `reply` when a reply failed.
@@ -54,6 +56,15 @@ pub async fn thread_page(
         }
     }
     let (comments, open_at_end) = comment_tree(&comments, actor);
+    let facilitator = match actor {
+        Some(actor) => {
+            let community = super::views::CommunityView::new(&d.community);
+            services::communities::get(state, Some(actor), &community.handle)
+                .await?
+                .is_moderator
+        }
+        None => false,
+    };
     Ok(ThreadPage {
         layout: Layout::new(state, viewer, d.post.title.clone()).in_section("communities"),
         post: PostView::new(&d, actor),
@@ -61,6 +72,7 @@ pub async fn thread_page(
         open_at_end,
         errors,
         reply,
+        facilitator,
     })
 }
 

@@ -127,6 +127,8 @@ pub struct CommentView {
     pub id: i64,
     pub body_html: String,
     pub gone: Option<&'static str>,
+    /// Removed by a facilitator, and shown (to facilitators) with its text.
+    pub removed: bool,
     pub author: PersonView,
     pub score: i32,
     pub my_vote: i32,
@@ -171,6 +173,7 @@ pub fn comment_tree(items: &[CommentDetail], viewer: Option<&Actor>) -> (Vec<Com
             } else {
                 None
             },
+            removed: c.removed && !c.deleted,
             author: PersonView::new(&d.author),
             score: c.upvotes - c.downvotes,
             my_vote: d.my_vote,
@@ -205,6 +208,7 @@ impl FieldError {
             "invalid_url" => "link",
             _ => [
                 "title",
+                "description",
                 "body",
                 "content_warning",
                 "reason",

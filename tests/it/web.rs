@@ -567,6 +567,160 @@ async fn sign_up_follows_the_instances_rules() {
     assert!(applied.html.contains("Application received"));
 }
 
+/// The members' names in a page of memberships.
+fn handles(page: &serde_json::Value) -> Vec<String> {
+    let mut names: Vec<String> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["member"]["name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every page a community's facilitators use.
+const MANAGE_PAGES: [&str; 5] = [
+    "/c/housing/manage",
+    "/c/housing/manage/members",
+    "/c/housing/manage/reports",
+    "/c/housing/manage/bans",
+    "/c/housing/manage/log",
+];
+
+on_both_backends! {
+    async fn only_facilitators_use_the_manage_pages(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let fay_api = app.member("fay").await;
+        fay_api.creates_community("housing", "restricted").await;
+        let ben_api = app.member("ben").await;
+        assert_eq!(ben_api.joins("housing").await, "pending");
+        fay_api.post_empty("/communities/housing/members/ben/approve").await.expect(StatusCode::NO_CONTENT);
+        let cat_api = app.member("cat").await;
+        assert_eq!(cat_api.joins("housing").await, "pending");
+        let id = ben_api.posts_in("housing", "Damp and mould").await;
+        let reply = ben_api.replies(id, None, "Open the windows").await;
+
+        let visitor = WebClient::new(&app);
+        for path in MANAGE_PAGES {
+            assert_eq!(visitor.get(path).await.status, StatusCode::SEE_OTHER, "{path}: the sign-in prompt");
+        }
+
+        let ben = WebClient::new(&app);
+        assert_eq!(ben.signs_in("ben").await.status, StatusCode::SEE_OTHER);
+        assert!(!ben.get("/c/housing").await.html.contains("/c/housing/manage"), "no Manage link for members");
+        let thread = ben.get(&format!("/post/{id}")).await;
+        assert!(!thread.html.contains("Pin thread"), "{}", thread.html);
+        assert!(!thread.html.contains("/remove\""), "{}", thread.html);
+        let forms = [format!("/post/{id}/remove"), format!("/comment/{reply}/remove")];
+        for path in MANAGE_PAGES.iter().map(|p| p.to_string()).chain(forms) {
+            let page = ben.get(&path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+            assert!(page.html.contains("You cannot do that"), "{path}: {}", page.html);
+        }
+        // With a good token, the services still refuse a member who does not facilitate.
+        let csrf = ben.csrf("/c/housing").await;
+        let attempts: [(String, Vec<(&str, &str)>); 9] = [
+            ("/c/housing/manage".into(), vec![("title", "Taken over"), ("visibility", "public")]),
+            ("/c/housing/manage/members/approve".into(), vec![("member", "cat")]),
+            ("/c/housing/manage/members/reject".into(), vec![("member", "cat")]),
+            ("/c/housing/manage/facilitators/add".into(), vec![("member", "ben")]),
+            ("/c/housing/manage/bans".into(), vec![("member", "fay"), ("reason", "Mine now")]),
+            (format!("/post/{id}/remove"), vec![("reason", "Mine now")]),
+            (format!("/post/{id}/pin"), vec![("on", "true")]),
+            (format!("/post/{id}/lock"), vec![("on", "true")]),
+            (format!("/comment/{reply}/remove"), vec![("reason", "Mine now")]),
+        ];
+        for (path, fields) in &attempts {
+            let mut fields = fields.clone();
+            fields.push(("csrf", &csrf));
+            let refused = ben.post(path, &fields).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}: {}", refused.html);
+        }
+        let community = fay_api.get("/communities/housing").await.ok();
+        assert_eq!(community["title"], "housing network");
+        assert_eq!(community["visibility"], "restricted");
+        let pending = fay_api.get("/communities/housing/members?state=pending").await.ok();
+        assert_eq!(handles(&pending), vec!["cat"]);
+        let post = fay_api.get(&format!("/posts/{id}")).await.ok();
+        assert_eq!((post["removed"].as_bool(), post["pinned"].as_bool(), post["locked"].as_bool()), (Some(false), Some(false), Some(false)));
+
+        // The facilitator sees the link and every page.
+        let fay = WebClient::new(&app);
+        assert_eq!(fay.signs_in("fay").await.status, StatusCode::SEE_OTHER);
+        assert!(fay.get("/c/housing").await.html.contains("href=\"/c/housing/manage\""));
+        for path in MANAGE_PAGES {
+            let page = fay.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.html);
+            assert_security_headers(&page);
+        }
+    }
+
+    async fn a_facilitators_form_without_its_token_changes_nothing(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let fay_api = app.member("fay").await;
+        fay_api.creates_community("housing", "restricted").await;
+        let ben_api = app.member("ben").await;
+        ben_api.joins("housing").await;
+        fay_api.post_empty("/communities/housing/members/ben/approve").await.expect(StatusCode::NO_CONTENT);
+        let cat_api = app.member("cat").await;
+        cat_api.joins("housing").await;
+        let id = ben_api.posts_in("housing", "Damp and mould").await;
+        let fay = WebClient::new(&app);
+        assert_eq!(fay.signs_in("fay").await.status, StatusCode::SEE_OTHER);
+
+        let attempts: [(String, Vec<(&str, &str)>); 7] = [
+            ("/c/housing/manage".into(), vec![("title", "Hijacked"), ("visibility", "public")]),
+            ("/c/housing/manage/members/approve".into(), vec![("member", "cat")]),
+            ("/c/housing/manage/bans".into(), vec![("member", "ben"), ("reason", "Forged")]),
+            (format!("/post/{id}/remove"), vec![("reason", "Forged")]),
+            (format!("/post/{id}/lock"), vec![("on", "true")]),
+            (format!("/post/{id}/pin"), vec![("on", "true")]),
+            ("/c/housing/manage/facilitators/add".into(), vec![("member", "ben")]),
+        ];
+        for (path, fields) in &attempts {
+            let missing = fay.post(path, fields).await;
+            assert_eq!(missing.status, StatusCode::FORBIDDEN, "{path}");
+            assert!(missing.html.contains("This form has expired"), "{path}: {}", missing.html);
+            let mut forged = fields.clone();
+            forged.push(("csrf", "forged"));
+            assert_eq!(fay.post(path, &forged).await.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let community = fay_api.get("/communities/housing").await.ok();
+        assert_eq!(community["title"], "housing network");
+        assert_eq!(community["visibility"], "restricted");
+        let pending = fay_api.get("/communities/housing/members?state=pending").await.ok();
+        assert_eq!(handles(&pending), vec!["cat"]);
+        let bans = fay_api.get("/communities/housing/bans").await.ok();
+        assert_eq!(bans["items"], serde_json::json!([]));
+        let post = fay_api.get(&format!("/posts/{id}")).await.ok();
+        assert_eq!((post["removed"].as_bool(), post["pinned"].as_bool(), post["locked"].as_bool()), (Some(false), Some(false), Some(false)));
+        let log = fay_api.get("/communities/housing/modlog").await.ok();
+        assert_eq!(log["items"].as_array().map(Vec::len), Some(1), "only ben's approval: {log}");
+
+        // With its token, a removal shows to members as removed, and can be undone.
+        let csrf = fay.csrf("/c/housing/manage").await;
+        let blank = fay.post(&format!("/post/{id}/remove"), &[("csrf", &csrf), ("reason", " ")]).await;
+        assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+        assert!(blank.html.contains("href=\"#reason\""), "{}", blank.html);
+        let removed = fay.post(&format!("/post/{id}/remove"), &[("csrf", &csrf), ("reason", "Off topic")]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.html);
+        let ben = WebClient::new(&app);
+        assert_eq!(ben.signs_in("ben").await.status, StatusCode::SEE_OTHER);
+        let gone = ben.get(&format!("/post/{id}")).await;
+        assert_eq!(gone.status, StatusCode::GONE);
+        assert!(gone.html.contains("removed by a facilitator"), "{}", gone.html);
+        assert!(!ben.get("/c/housing").await.html.contains("Damp and mould"));
+        let seen = fay.get(&format!("/post/{id}")).await;
+        assert!(seen.html.contains("Restore thread"), "{}", seen.html);
+        let log = fay.get("/c/housing/manage/log").await;
+        assert!(log.html.contains("Removed a thread") && log.html.contains("Off topic"), "{}", log.html);
+        let restored = fay.post(&format!("/post/{id}/restore"), &[("csrf", &csrf)]).await;
+        assert_eq!(restored.status, StatusCode::SEE_OTHER);
+        assert_eq!(ben.get(&format!("/post/{id}")).await.status, StatusCode::OK);
+    }
+}
+
 /// A member's whole story in a real browser, with axe-core on every page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_takes_part_in_a_browser() {
@@ -877,6 +1031,149 @@ async fn an_administrator_looks_after_the_instance_in_a_browser() {
         )
         .await
         .error(StatusCode::BAD_REQUEST, "invite_required");
+}
+
+/// A facilitator's rounds in a real browser, with axe-core on every page they use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_approves_a_member_and_removes_a_post_in_a_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let Some(browser) = Browser::start(
+        "web::a_facilitator_approves_a_member_and_removes_a_post_in_a_browser",
+        &app.base,
+    )
+    .await
+    else {
+        return;
+    };
+    let fay = app.member("fay").await;
+    fay.creates_community("housing", "restricted").await;
+    let ben = app.member("ben").await;
+    assert_eq!(ben.joins("housing").await, "pending");
+    let cat = app.member("cat").await;
+    cat.joins("housing").await;
+
+    browser.open("/login").await;
+    browser.fill("#login", "fay").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+    browser.open("/c/housing").await;
+    browser.follow("Manage community").await;
+    browser.sees("2 join requests waiting").await;
+    browser.check_accessibility().await;
+
+    // The join requests.
+    browser.follow("Members and join requests").await;
+    browser.sees("Waiting to join").await;
+    browser.check_accessibility().await;
+    browser.press("Approve ben").await;
+    browser.press("Reject cat").await;
+    browser.sees("Nobody is waiting to join").await;
+    browser.check_accessibility().await;
+    assert_eq!(
+        handles(&fay.get("/communities/housing/members").await.ok()),
+        vec!["ben", "fay"]
+    );
+
+    // Ben posts; a member reports it; the facilitator pins it, then removes it from the report.
+    let id = ben.posts_in("housing", "Cheap flats for sale").await;
+    let comment = ben.replies(id, None, "Call me today").await;
+    fay.post(
+        &format!("/posts/{id}/report"),
+        serde_json::json!({"reason": "Advertising"}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    browser.open(&format!("/post/{id}")).await;
+    browser.press("Pin thread").await;
+    browser.sees("Unpin thread").await;
+    browser.check_accessibility().await;
+    browser
+        .click(&format!("a[href='/comment/{comment}/remove']"))
+        .await;
+    browser.sees("You are removing a reply").await;
+    browser.check_accessibility().await;
+    browser.fill("#reason", "Personal details").await;
+    browser.press("Remove reply").await;
+    browser.sees("Removed").await;
+    browser.check_accessibility().await;
+
+    browser.open("/c/housing/manage").await;
+    browser.follow("Reports").await;
+    browser.sees("Reason: Advertising").await;
+    browser.check_accessibility().await;
+    browser
+        .click(&format!("a[href='/post/{id}/remove?report=1']"))
+        .await;
+    browser.check_accessibility().await;
+    browser.press("Remove thread").await;
+    browser.sees("There is a problem").await;
+    browser.sees("Enter why you are removing it").await;
+    browser.check_accessibility().await;
+    browser.fill("#reason", "Selling is not allowed here").await;
+    browser.press("Remove thread").await;
+    browser.sees("There are no open reports").await;
+    browser.check_accessibility().await;
+    ben.get(&format!("/posts/{id}"))
+        .await
+        .error(StatusCode::GONE, "gone");
+
+    // The log shows it, newest first.
+    browser.follow("Moderation log").await;
+    browser.sees("Removed a thread").await;
+    browser.sees("Selling is not allowed here").await;
+    browser.sees("Approved a request to join").await;
+    browser.check_accessibility().await;
+    let text = browser.text().await;
+    assert!(
+        text.find("Resolved a report") < text.find("Removed a thread")
+            && text.find("Removed a thread") < text.find("Approved a request to join"),
+        "{text}"
+    );
+
+    // A ban, then an unban.
+    browser.follow("Bans").await;
+    browser.sees("Nobody is banned from this community").await;
+    browser.check_accessibility().await;
+    browser.fill("#member", "ben").await;
+    browser.fill("#expires", "31 December").await;
+    browser.press("Ban from this community").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#reason", "Keeps advertising").await;
+    browser.fill("#expires", "2099-12-31").await;
+    browser.press("Ban from this community").await;
+    browser.sees("Reason: Keeps advertising").await;
+    browser.sees("31 December 2099").await;
+    browser.check_accessibility().await;
+    ben.post_empty("/communities/housing/join")
+        .await
+        .error(StatusCode::FORBIDDEN, "banned");
+    browser.press("Unban ben").await;
+    browser.sees("Nobody is banned from this community").await;
+    ben.joins("housing").await;
+
+    // The settings: a mistake shows on the form, then the change is saved.
+    browser.follow("Settings").await;
+    browser.fill("#title", "").await;
+    browser.press("Save settings").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#title", "Leeds housing officers").await;
+    browser
+        .fill("#description", "For **housing** officers in Leeds.")
+        .await;
+    browser
+        .find("#visibility-private")
+        .await
+        .click()
+        .await
+        .expect("choosing private");
+    browser.press("Save settings").await;
+    browser.sees("The community's settings are saved").await;
+    browser.check_accessibility().await;
+    let community = fay.get("/communities/housing").await.ok();
+    assert_eq!(community["title"], "Leeds housing officers");
+    assert_eq!(community["visibility"], "private");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
