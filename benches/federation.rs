@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use activitypub_federation::http_signatures::{Keypair, generate_actor_keypair};
+use activitypub_federation::http_signatures::Keypair;
 use anyhow::{Context, bail, ensure};
 use axum::http::{StatusCode, header};
 use axum::routing::{get, post};
@@ -70,7 +70,11 @@ fn main() -> anyhow::Result<()> {
     }
 
     // Making RSA keys is slow: every scenario shares the remote actor's.
-    let mallory = generate_actor_keypair().context("making mallory's key")?;
+    let mallory = guildhall::services::actors::generate_pair().context("making mallory's key")?;
+    let mallory = Keypair {
+        public_key: mallory.public_key,
+        private_key: mallory.private_key,
+    };
 
     let mut backends = vec![Backend::Sqlite];
     if let Some(server) = &postgres {

@@ -259,7 +259,7 @@ on_both_backends! {
         let peer = format!("localhost:{}", listener.local_addr().unwrap().port());
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let (group, record) = (format!("http://{peer}/c/secure"), seen.clone());
-        let keys = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+        let keys = crate::peer::new_keypair();
         let actor = json!({
             "type": "Group", "id": group, "preferredUsername": "secure", "name": "Secure",
             "inbox": format!("{group}/inbox"),

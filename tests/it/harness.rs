@@ -195,6 +195,10 @@ impl TestApp {
         // Tests sign many members in from one address; the rate-limit test lowers these.
         config.limits.login_per_minute = 10_000;
         config.limits.signup_per_hour = 10_000;
+        // A delivery that fails on a loaded machine is retried within seconds, not the
+        // production default's ten seconds doubling, which outlasts a test's patience.
+        config.federation.retry_initial_seconds = 1;
+        config.federation.retry_max_seconds = 4;
         configure(&mut config);
         let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
         let addr = probe.local_addr().expect("address");

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use activitypub_federation::http_signatures::{Keypair, generate_actor_keypair};
+use activitypub_federation::http_signatures::Keypair;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode as AxumStatus, header};
 use axum::response::{IntoResponse, Response};
@@ -20,10 +20,19 @@ use sha2::{Digest as _, Sha256};
 
 use crate::harness::{TestApp, domain};
 
+/// A fresh RSA key pair, made by the server's own (fast) generator.
+pub fn new_keypair() -> Keypair {
+    let keys = guildhall::services::actors::generate_pair().expect("key");
+    Keypair {
+        public_key: keys.public_key,
+        private_key: keys.private_key,
+    }
+}
+
 /// One key for every actor of every stand-in server: making RSA keys is slow.
 fn key() -> &'static Keypair {
     static KEY: OnceLock<Keypair> = OnceLock::new();
-    KEY.get_or_init(|| generate_actor_keypair().expect("key"))
+    KEY.get_or_init(new_keypair)
 }
 
 pub struct Peer {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use activitypub_federation::http_signatures::{Keypair, generate_actor_keypair};
+use activitypub_federation::http_signatures::Keypair;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode as AxumStatus, header};
 use axum::response::{IntoResponse, Response};
@@ -36,9 +36,9 @@ struct Keys {
 fn keys() -> &'static Keys {
     static KEYS: OnceLock<Keys> = OnceLock::new();
     KEYS.get_or_init(|| Keys {
-        mallory: generate_actor_keypair().expect("key"),
-        eve: generate_actor_keypair().expect("key"),
-        stranger: generate_actor_keypair().expect("key"),
+        mallory: crate::peer::new_keypair(),
+        eve: crate::peer::new_keypair(),
+        stranger: crate::peer::new_keypair(),
     })
 }
 
