@@ -23,6 +23,8 @@ pub struct ThreadPage {
     pub open_at_end: usize,
     pub errors: Errors,
     pub reply: String,
+    /// Why a vote in the thread's poll was refused.
+    pub poll_errors: Errors,
 }
 
 /// Builds the thread page, with `errors` and the draft `reply` when a reply failed.
@@ -61,6 +63,7 @@ pub async fn thread_page(
         open_at_end,
         errors,
         reply,
+        poll_errors: Errors::default(),
     })
 }
 
