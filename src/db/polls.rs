@@ -105,6 +105,21 @@ pub fn choices_of(
         .load(conn)?)
 }
 
+/// Every vote a person cast in a poll, as (thread id, option position, option text),
+/// by thread and position.
+pub fn votes_by_person(conn: &mut DbConn, person_id: i64) -> AppResult<Vec<(i64, i32, String)>> {
+    Ok(poll_votes::table
+        .inner_join(poll_options::table)
+        .filter(poll_votes::person_id.eq(person_id))
+        .order((poll_votes::post_id.asc(), poll_options::position.asc()))
+        .select((
+            poll_votes::post_id,
+            poll_options::position,
+            poll_options::name,
+        ))
+        .load(conn)?)
+}
+
 /// Whether a vote with this id (of its `Note` or activity) is already counted.
 pub fn vote_seen(conn: &mut DbConn, ap_id: &str) -> AppResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(

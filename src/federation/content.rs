@@ -599,6 +599,56 @@ mod tests {
     }
 
     #[test]
+    fn a_question_brings_its_poll_and_a_named_note_is_a_vote() {
+        let mut question = json!({
+            "id": "https://social.example/statuses/2",
+            "type": "Question",
+            "attributedTo": "https://social.example/users/bo",
+            "content": "<p>Which day?</p>",
+            "endTime": "2026-12-01T17:00:00Z",
+            "closed": "2026-11-30T09:00:00Z",
+            "votersCount": 4,
+            "anyOf": [
+                {"type": "Note", "name": " Tuesday ", "replies": {"type": "Collection", "totalItems": 3}},
+                {"type": "Note", "name": "Wednesday", "replies": {"totalItems": 2}},
+                {"type": "Note", "name": ""},
+            ],
+        });
+        let poll = ContentDoc::parse(&question).unwrap().poll().unwrap();
+        assert!(poll.multiple);
+        assert_eq!(
+            poll.options,
+            [("Tuesday".to_owned(), 3), ("Wednesday".to_owned(), 2)]
+        );
+        assert_eq!(poll.voters_count, 4);
+        assert_eq!(
+            poll.closes_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-30 09:00:00"),
+            "closed early: the earlier time counts"
+        );
+
+        // One choice, no voter count (a single-choice poll's votes are its voters), and
+        // an end time we cannot read is no end time.
+        question["oneOf"] = question["anyOf"].take();
+        question["votersCount"] = Value::Null;
+        question["endTime"] = json!("next Tuesday");
+        question["closed"] = Value::Null;
+        let poll = ContentDoc::parse(&question).unwrap().poll().unwrap();
+        assert!(!poll.multiple);
+        assert_eq!(poll.voters_count, 5);
+        assert_eq!(poll.closes_at, None);
+
+        let mut vote = note("");
+        assert!(!vote.is_poll_vote(), "a vote names its option");
+        vote.name = Some("Tuesday".into());
+        assert!(!vote.is_poll_vote(), "a vote replies to its poll");
+        vote.in_reply_to = Some(Url::parse("https://guild.example/post/2").unwrap());
+        assert!(vote.is_poll_vote());
+        vote.content = Some("<p>I prefer Tuesday</p>".into());
+        assert!(!vote.is_poll_vote(), "a named reply with text is a comment");
+    }
+
+    #[test]
     fn a_microblog_post_is_titled_from_its_first_line_without_leading_mentions() {
         let doc = note(
             "<p><span class=\"h-card\"><a href=\"https://guild.example/c/planners\" class=\"u-url mention\">@<span>planners</span></a></span> Housing &amp; planning: what works?</p><p>Details follow.</p>",

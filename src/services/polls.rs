@@ -432,3 +432,71 @@ pub(crate) fn store_remote(conn: &mut DbConn, post_id: i64, poll: &RemotePoll) -
         poll.voters_count,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(options: &[&str]) -> PollInput {
+        PollInput {
+            options: options.iter().map(|o| (*o).to_owned()).collect(),
+            ..PollInput::default()
+        }
+    }
+
+    #[test]
+    fn a_poll_has_two_to_ten_different_options() {
+        let checked = input(&[" Tuesday ", "", "Wednesday"]).check().unwrap();
+        assert_eq!(checked.options, ["Tuesday", "Wednesday"]);
+        assert!(input(&["Tuesday", ""]).check().is_err());
+        assert!(input(&["a"; 11]).check().is_err());
+        let eleven: Vec<String> = (0..11).map(|n| n.to_string()).collect();
+        let refs: Vec<&str> = eleven.iter().map(String::as_str).collect();
+        assert_eq!(input(&refs).check().unwrap_err().code(), "invalid_poll");
+        assert!(input(&["Tuesday", "TUESDAY"]).check().is_err());
+        assert!(
+            input(&["Tuesday", &"x".repeat(OPTION_MAX + 1)])
+                .check()
+                .is_err()
+        );
+        let mut past = input(&["Tuesday", "Wednesday"]);
+        past.closes_at = Some(Utc::now() - chrono::TimeDelta::minutes(1));
+        assert_eq!(past.check().unwrap_err().code(), "invalid_closing_time");
+    }
+
+    #[test]
+    fn shares_are_of_the_voters_rounded() {
+        let option = |position: i32, votes: i32| DbPollOption {
+            id: i64::from(position),
+            post_id: 1,
+            position,
+            name: position.to_string(),
+            votes,
+        };
+        let mut poll = Poll {
+            row: DbPoll {
+                post_id: 1,
+                multiple: true,
+                closes_at: None,
+                voters_count: 3,
+                created_at: db::now(),
+            },
+            options: vec![option(0, 2), option(1, 3), option(2, 0)],
+            voted: Vec::new(),
+            closed: false,
+            results_visible: true,
+            can_vote: true,
+            can_change: false,
+        };
+        let shares: Vec<u32> = poll.options.iter().map(|o| poll.percent(o)).collect();
+        assert_eq!(shares, [67, 100, 0]);
+        poll.row.voters_count = 0;
+        assert_eq!(
+            poll.percent(&poll.options[0]),
+            40,
+            "without a voter count, of the votes"
+        );
+        poll.options = vec![option(0, 0)];
+        assert_eq!(poll.percent(&poll.options[0]), 0);
+    }
+}

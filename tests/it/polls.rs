@@ -154,6 +154,13 @@ on_both_backends! {
         assert_eq!(votes(&closed), [json!(0), json!(1), json!(0)]);
         assert_eq!(poll(&ben, post).await["can_vote"], false);
 
+        // A member's export holds their choices.
+        assert_eq!(cyd.get("/me/export").await.ok()["votes"]["polls"], json!([
+            {"thread_id": post, "position": 1, "option": "Wednesday"},
+            {"thread_id": many, "position": 0, "option": "Online"},
+            {"thread_id": many, "position": 2, "option": "Hybrid"},
+        ]));
+
         // A thread without a poll has none; voting there is refused.
         let plain = ana.posts_in("planners", "No poll here").await;
         assert_eq!(poll(&ben, plain).await, Value::Null);

@@ -1011,6 +1011,7 @@ on_both_backends! {
         let poll = owner.get(&format!("/posts/{id}")).await.ok()["poll"].clone();
         assert_eq!(poll["options"].as_array().unwrap().len(), 2, "empty option fields are left out: {poll}");
         assert_eq!(poll["closes_at"], "2099-01-01T10:00:00Z");
+        assert!(ana.get("/c/housing").await.html.contains("<strong class=\"tag tag-grey\">Poll</strong>"), "the thread list marks the poll");
 
         // ben sees radios in a fieldset, and no results before voting.
         let ben = WebClient::new(&app);
