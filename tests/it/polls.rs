@@ -256,6 +256,48 @@ on_both_backends! {
         assert!(object["closed"].is_string(), "{object}");
         assert!(object["endTime"].is_string(), "{object}");
 
+        // A Mastodon poll that mentions the community starts a thread with its poll, and
+        // our members' votes go back to its author as named Notes.
+        let group = format!("{}/c/planners", alpha.base);
+        let theirs = format!("{bo}/statuses/9");
+        let question = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{theirs}/activity"),
+            "type": "Create",
+            "actor": bo,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [group],
+            "object": {
+                "id": theirs, "type": "Question", "attributedTo": bo,
+                "content": "<p>@planners Should we meet in person?</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group],
+                "tag": [{"type": "Mention", "href": group}],
+                "endTime": "2099-01-01T00:00:00Z", "votersCount": 3,
+                "oneOf": [
+                    {"type": "Note", "name": "Yes", "replies": {"type": "Collection", "totalItems": 2}},
+                    {"type": "Note", "name": "No", "replies": {"type": "Collection", "totalItems": 1}},
+                ],
+            },
+        });
+        assert_eq!(masto.sends_as(&bo, &alpha, "/inbox", question).await, StatusCode::ACCEPTED);
+        let listed = ana.get("/communities/planners/posts").await.ok();
+        let stored = listed["items"].as_array().unwrap().iter()
+            .find(|p| p["title"] == "Should we meet in person?")
+            .unwrap_or_else(|| panic!("the poll is a thread: {listed}"))
+            .clone();
+        assert_eq!(votes(&stored["poll"]), [json!(2), json!(1)], "a facilitator sees the counts");
+        assert_eq!(stored["poll"]["voters_count"], 3);
+        let id = stored["id"].as_i64().unwrap();
+        let voted = ana.post(&format!("/posts/{id}/poll"), json!({"choices": [0]})).await.ok()["poll"].clone();
+        assert_eq!(votes(&voted), [json!(3), json!(1)]);
+        eventually("bo's server receives ana's vote", || async {
+            masto.received().iter().any(|a| {
+                a["type"] == "Create" && a["actor"] == ana_url && a["to"] == json!([bo])
+                    && a["object"]["type"] == "Note" && a["object"]["name"] == "Yes"
+                    && a["object"]["inReplyTo"] == theirs && a["object"].get("content").is_none()
+            })
+        }).await;
+
         // A multiple-choice poll is `anyOf`.
         let many = asks(&ana, "planners", "Formats", &["Online", "Hybrid"], true).await;
         let object = fetch_object(&alpha, &format!("/post/{many}")).await;
