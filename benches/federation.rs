@@ -260,6 +260,7 @@ impl Instance {
                     body: Some("Replies welcome.".into()),
                     url: None,
                     content_warning: None,
+                    poll: None,
                 },
             )
             .await?;

@@ -125,6 +125,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::lock_post::lock_post))
         .routes(routes!(posts::remove_post::remove_post))
         .routes(routes!(posts::vote_post::vote_post))
+        .routes(routes!(
+            posts::vote_poll::vote_poll,
+            posts::withdraw_poll_vote::withdraw_poll_vote
+        ))
         .routes(routes!(posts::report_post::report_post))
         .routes(routes!(
             comments::list_comments::list_comments,

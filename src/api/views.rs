@@ -169,8 +169,70 @@ pub struct PostView {
     pub comment_count: i32,
     /// The viewer's vote: 1, -1 or 0.
     pub my_vote: i32,
+    /// The thread's poll, if it asks one.
+    pub poll: Option<PollView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A thread's poll as the viewer may see it. Counts appear once the viewer has voted or
+/// the poll has closed, and always to the thread's author and facilitators.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PollView {
+    /// Whether several options may be chosen.
+    pub multiple: bool,
+    pub options: Vec<PollOptionView>,
+    /// The positions the viewer chose; empty if they have not voted.
+    pub voted: Vec<i32>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub closed: bool,
+    /// Whether the counts are shown to this viewer.
+    pub results_visible: bool,
+    /// How many people voted; absent while the results are hidden.
+    pub voters_count: Option<i32>,
+    /// Whether the viewer may vote now.
+    pub can_vote: bool,
+    /// Whether the viewer may change or withdraw their vote (not on polls from other
+    /// servers, where a vote is final).
+    pub can_change: bool,
+}
+
+/// One option of a poll.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PollOptionView {
+    /// Its place in the poll, from 0: what a vote names.
+    pub position: i32,
+    pub name: String,
+    /// Votes for it; absent while the results are hidden.
+    pub votes: Option<i32>,
+    /// Its share of the voters in whole per cent; absent while the results are hidden.
+    pub percent: Option<u32>,
+}
+
+impl From<crate::services::polls::Poll> for PollView {
+    fn from(p: crate::services::polls::Poll) -> Self {
+        let visible = p.results_visible;
+        PollView {
+            multiple: p.row.multiple,
+            options: p
+                .options
+                .iter()
+                .map(|o| PollOptionView {
+                    position: o.position,
+                    name: o.name.clone(),
+                    votes: visible.then_some(o.votes),
+                    percent: visible.then(|| p.percent(o)),
+                })
+                .collect(),
+            voted: p.voted.clone(),
+            closes_at: p.row.closes_at.map(utc),
+            closed: p.closed,
+            results_visible: visible,
+            voters_count: visible.then_some(p.row.voters_count),
+            can_vote: p.can_vote,
+            can_change: p.can_change,
+        }
+    }
 }
 
 impl From<PostDetail> for PostView {
@@ -193,6 +255,7 @@ impl From<PostDetail> for PostView {
             downvotes: p.downvotes,
             comment_count: p.comment_count,
             my_vote: d.my_vote,
+            poll: d.poll.map(PollView::from),
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
         }

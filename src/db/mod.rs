@@ -12,6 +12,7 @@ pub mod models;
 pub mod moderation;
 pub mod persons;
 pub mod policy;
+pub mod polls;
 pub mod schema;
 pub mod search;
 

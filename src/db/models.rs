@@ -282,3 +282,26 @@ pub struct RemoteActorRow {
     pub inbox_url: String,
     pub shared_inbox_url: Option<String>,
 }
+
+/// A thread's poll.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = polls)]
+pub struct DbPoll {
+    pub post_id: i64,
+    /// Several choices (`anyOf`) rather than one (`oneOf`).
+    pub multiple: bool,
+    pub closes_at: Option<NaiveDateTime>,
+    pub voters_count: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// One answer a poll offers, in its place (`position`, from 0).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = poll_options)]
+pub struct DbPollOption {
+    pub id: i64,
+    pub post_id: i64,
+    pub position: i32,
+    pub name: String,
+    pub votes: i32,
+}

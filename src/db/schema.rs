@@ -245,6 +245,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    polls (post_id) {
+        post_id -> BigInt,
+        multiple -> Bool,
+        closes_at -> Nullable<Timestamp>,
+        voters_count -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_options (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        votes -> Integer,
+    }
+}
+
+diesel::table! {
+    poll_votes (option_id, person_id) {
+        option_id -> BigInt,
+        person_id -> BigInt,
+        post_id -> BigInt,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     received_activities (ap_id) {
         ap_id -> Text,
         received_at -> Timestamp,
@@ -299,6 +329,10 @@ diesel::joinable!(community_moderators -> persons (person_id));
 diesel::joinable!(community_bans -> communities (community_id));
 diesel::joinable!(instance_bans -> persons (person_id));
 diesel::joinable!(auth_tokens -> local_users (user_id));
+diesel::joinable!(polls -> posts (post_id));
+diesel::joinable!(poll_options -> polls (post_id));
+diesel::joinable!(poll_votes -> poll_options (option_id));
+diesel::joinable!(poll_votes -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
@@ -316,6 +350,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     post_votes,
     comment_votes,
+    polls,
+    poll_options,
+    poll_votes,
     reports,
     mod_log,
     received_activities,

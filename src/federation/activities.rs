@@ -491,6 +491,38 @@ pub fn activity(
     ))
 }
 
+/// One of our members' votes in a poll elsewhere, as Mastodon sends it: a `Create` of a
+/// `Note` whose `name` is the option, replying to the poll and addressed to its author.
+/// Returns the Note's id and the activity.
+pub fn poll_vote(
+    urls: &Urls,
+    voter: &Url,
+    poll_author: &Url,
+    question: &Url,
+    option: &str,
+) -> Result<(Url, Value), FedError> {
+    let note_id = new_activity_id(urls, "vote")?;
+    let id = new_activity_id(urls, "create")?;
+    Ok((
+        note_id.clone(),
+        json!({
+            "@context": context(),
+            "id": id,
+            "type": "Create",
+            "actor": voter,
+            "to": [poll_author],
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "name": option,
+                "attributedTo": voter,
+                "inReplyTo": question,
+                "to": [poll_author],
+            },
+        }),
+    ))
+}
+
 /// An administrator's instance-wide ban of one of the instance's own members, or with
 /// `ban: None` the `Undo` that lifts it: a `Block` whose `target` is the instance actor,
 /// as Lemmy shapes site bans.
@@ -878,6 +910,13 @@ async fn store(
     if Urls::new(&state.config).is_local(&doc.id) {
         // Our own object, coming back to us in a community's Announce.
         return Ok(());
+    }
+    if doc.is_poll_vote() {
+        // A vote, never a comment; counted only if it is on one of our polls.
+        let (Some(question), Some(choice)) = (doc.in_reply_to.clone(), doc.name.clone()) else {
+            return Err(FedError::refused("a vote names its poll and its option"));
+        };
+        return Ok(services::polls::receive_vote(state, person, doc.id, question, choice).await?);
     }
     match doc.kind.as_str() {
         "Page" | "Article" | "Video" | "Event" | "Question" if doc.in_reply_to.is_none() => {

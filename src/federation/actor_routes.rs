@@ -195,11 +195,12 @@ async fn group_featured(
     let mut items = Vec::new();
     for post in &pinned {
         let detail = services::posts::get(&state, None, post.id).await?;
-        items.push(objects::page(
+        items.push(objects::thread(
             &urls,
             &detail.post,
             &detail.author,
             &detail.community,
+            poll_of(&detail),
         )?);
     }
     Ok(ActivityJson(objects::ordered_collection(&id, items.len(), Some(items))).into_response())
@@ -226,7 +227,13 @@ async fn group_outbox(
     let group = urls.community(&d.community.name)?;
     let mut items = Vec::new();
     for detail in &page.items {
-        let page_json = objects::page(&urls, &detail.post, &detail.author, &detail.community)?;
+        let page_json = objects::thread(
+            &urls,
+            &detail.post,
+            &detail.author,
+            &detail.community,
+            poll_of(detail),
+        )?;
         let post_id = objects::post_id(&urls, &detail.post)?;
         let author = objects::person_id(&urls, &detail.author)?;
         items.push(serde_json::json!({
@@ -251,10 +258,21 @@ async fn post(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
     let urls = Urls::new(&state.config);
     let result = async {
         let d = services::posts::get(&state, None, id).await?;
-        Ok(ActivityJson(objects::page(&urls, &d.post, &d.author, &d.community)?).into_response())
+        let object = objects::thread(&urls, &d.post, &d.author, &d.community, poll_of(&d))?;
+        Ok(ActivityJson(object).into_response())
     }
     .await;
     or_tombstone(result, urls.post(id), "Page")
+}
+
+/// A thread's poll with its counts, for its `Question`.
+fn poll_of(
+    d: &services::posts::PostDetail,
+) -> Option<(
+    &crate::db::models::DbPoll,
+    &[crate::db::models::DbPollOption],
+)> {
+    d.poll.as_ref().map(|p| (&p.row, p.options.as_slice()))
 }
 
 async fn comment(

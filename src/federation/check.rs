@@ -135,6 +135,11 @@ fn object_checks(object: &Value, actor: &url::Url) -> Result<String, String> {
 /// it is public and mentions a community it is addressed to; a reply becomes a comment
 /// only when it is public or addressed to its community. `None` when nothing is said.
 fn thread_rule(doc: &ContentDoc) -> Result<Option<String>, String> {
+    if doc.is_poll_vote() {
+        return Ok(Some(
+            "a vote in a poll (a Note named after its option), counted if the poll is ours".into(),
+        ));
+    }
     if doc.kind == "Note" && doc.in_reply_to.is_some() {
         // Offline, a community is recognised only by `audience`.
         if !doc.is_public() && doc.audience.is_none() {

@@ -40,6 +40,20 @@ pub struct ContentDoc {
     pub summary: Option<String>,
     #[serde(default)]
     pub sensitive: Option<bool>,
+    /// A `Question`'s options when one may be chosen.
+    #[serde(default)]
+    pub one_of: Value,
+    /// A `Question`'s options when several may be chosen.
+    #[serde(default)]
+    pub any_of: Value,
+    /// When a `Question` closes, read leniently: a time we cannot read is no time.
+    #[serde(default)]
+    pub end_time: Value,
+    /// When a `Question` closed: a time, or `true`.
+    #[serde(default)]
+    pub closed: Value,
+    #[serde(default)]
+    pub voters_count: Value,
 }
 
 /// The URLs in a value that may be a string, an object with `id` or `href`, or an array.
@@ -145,6 +159,70 @@ impl ContentDoc {
             cut.push('…');
             cut
         }
+    }
+
+    /// Whether the object is a vote in a poll, as Mastodon sends one: a `Note` with the
+    /// option as its `name`, replying to the poll, and no text of its own.
+    pub fn is_poll_vote(&self) -> bool {
+        self.kind == "Note"
+            && self.in_reply_to.is_some()
+            && self.name.as_deref().is_some_and(|n| !n.trim().is_empty())
+            && self.content_html().trim().is_empty()
+    }
+
+    /// The poll a `Question` asks, with the counts its server published.
+    pub fn poll(&self) -> Option<crate::services::polls::RemotePoll> {
+        if self.kind != "Question" {
+            return None;
+        }
+        let (multiple, answers) = match (&self.any_of, &self.one_of) {
+            (Value::Array(any), _) if !any.is_empty() => (true, any),
+            (_, Value::Array(one)) if !one.is_empty() => (false, one),
+            _ => return None,
+        };
+        let options: Vec<(String, i32)> = answers
+            .iter()
+            .filter_map(|a| {
+                let name = a.get("name").and_then(Value::as_str)?.trim().to_owned();
+                let votes = a
+                    .pointer("/replies/totalItems")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                Some((name, i32::try_from(votes.max(0)).unwrap_or(i32::MAX)))
+            })
+            .filter(|(name, _)| !name.is_empty())
+            .collect();
+        if options.is_empty() {
+            return None;
+        }
+        let time = |v: &Value| {
+            v.as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.naive_utc())
+        };
+        let end_time = time(&self.end_time);
+        let closed_at = match &self.closed {
+            Value::String(_) => time(&self.closed),
+            Value::Bool(true) => Some(end_time.unwrap_or_else(crate::db::now)),
+            _ => None,
+        };
+        let closes_at = match (end_time, closed_at) {
+            (Some(end), Some(closed)) => Some(end.min(closed)),
+            (end, closed) => end.or(closed),
+        };
+        let voters = self.voters_count.as_i64().unwrap_or_else(|| {
+            if multiple {
+                0
+            } else {
+                options.iter().map(|(_, v)| i64::from(*v)).sum()
+            }
+        });
+        Some(crate::services::polls::RemotePoll {
+            multiple,
+            closes_at,
+            options,
+            voters_count: i32::try_from(voters.max(0)).unwrap_or(i32::MAX),
+        })
     }
 
     /// The Markdown source if the peer sent one, else nothing (the HTML stands alone).
@@ -518,6 +596,56 @@ mod tests {
             "tag": {"type": "Mention", "href": "https://guild.example/c/planners"},
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_question_brings_its_poll_and_a_named_note_is_a_vote() {
+        let mut question = json!({
+            "id": "https://social.example/statuses/2",
+            "type": "Question",
+            "attributedTo": "https://social.example/users/bo",
+            "content": "<p>Which day?</p>",
+            "endTime": "2026-12-01T17:00:00Z",
+            "closed": "2026-11-30T09:00:00Z",
+            "votersCount": 4,
+            "anyOf": [
+                {"type": "Note", "name": " Tuesday ", "replies": {"type": "Collection", "totalItems": 3}},
+                {"type": "Note", "name": "Wednesday", "replies": {"totalItems": 2}},
+                {"type": "Note", "name": ""},
+            ],
+        });
+        let poll = ContentDoc::parse(&question).unwrap().poll().unwrap();
+        assert!(poll.multiple);
+        assert_eq!(
+            poll.options,
+            [("Tuesday".to_owned(), 3), ("Wednesday".to_owned(), 2)]
+        );
+        assert_eq!(poll.voters_count, 4);
+        assert_eq!(
+            poll.closes_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-30 09:00:00"),
+            "closed early: the earlier time counts"
+        );
+
+        // One choice, no voter count (a single-choice poll's votes are its voters), and
+        // an end time we cannot read is no end time.
+        question["oneOf"] = question["anyOf"].take();
+        question["votersCount"] = Value::Null;
+        question["endTime"] = json!("next Tuesday");
+        question["closed"] = Value::Null;
+        let poll = ContentDoc::parse(&question).unwrap().poll().unwrap();
+        assert!(!poll.multiple);
+        assert_eq!(poll.voters_count, 5);
+        assert_eq!(poll.closes_at, None);
+
+        let mut vote = note("");
+        assert!(!vote.is_poll_vote(), "a vote names its option");
+        vote.name = Some("Tuesday".into());
+        assert!(!vote.is_poll_vote(), "a vote replies to its poll");
+        vote.in_reply_to = Some(Url::parse("https://guild.example/post/2").unwrap());
+        assert!(vote.is_poll_vote());
+        vote.content = Some("<p>I prefer Tuesday</p>".into());
+        assert!(!vote.is_poll_vote(), "a named reply with text is a comment");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::urls::Urls;
-use crate::db::models::{DbComment, DbCommunity, DbPerson, DbPost};
+use crate::db::models::{DbComment, DbCommunity, DbPerson, DbPoll, DbPollOption, DbPost};
 use crate::error::AppResult;
 use crate::types::Visibility;
 
@@ -332,6 +332,47 @@ pub fn page(
         "published": utc(post.created_at),
         "updated": post.updated_at.map(utc),
     }))
+}
+
+/// A thread as served and sent: a `Page`, or with a poll a `Question` carrying the same
+/// fields plus the options (`oneOf`, or `anyOf` when several may be chosen) with their
+/// counts as Mastodon reads them, `endTime`, `closed` once closed, and `votersCount`.
+pub fn thread(
+    urls: &Urls,
+    post: &DbPost,
+    author: &DbPerson,
+    community: &DbCommunity,
+    poll: Option<(&DbPoll, &[DbPollOption])>,
+) -> AppResult<Value> {
+    let mut object = page(urls, post, author, community)?;
+    let Some((poll, options)) = poll else {
+        return Ok(object);
+    };
+    let answers: Vec<Value> = options
+        .iter()
+        .map(|o| {
+            json!({
+                "type": "Note",
+                "name": o.name,
+                "replies": {"type": "Collection", "totalItems": o.votes},
+            })
+        })
+        .collect();
+    object["type"] = json!("Question");
+    object[if poll.multiple { "anyOf" } else { "oneOf" }] = json!(answers);
+    object["votersCount"] = json!(poll.voters_count);
+    if let Some(end) = poll.closes_at {
+        object["endTime"] = json!(utc(end));
+        if end <= crate::db::now() {
+            object["closed"] = json!(utc(end));
+        }
+    }
+    if let Some(Value::Array(terms)) = object.get_mut("@context") {
+        terms.push(
+            json!({"toot": "http://joinmastodon.org/ns#", "votersCount": "toot:votersCount"}),
+        );
+    }
+    Ok(object)
 }
 
 /// A comment: `Note` replying to its thread or parent comment.

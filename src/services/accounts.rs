@@ -567,6 +567,8 @@ pub struct DataExport {
     pub post_votes: Vec<(i64, i32)>,
     /// Their votes on comments, as (comment id, score).
     pub comment_votes: Vec<(i64, i32)>,
+    /// Their choices in polls, as (thread id, option position, option text).
+    pub poll_votes: Vec<(i64, i32, String)>,
 }
 
 /// The signed-in member's own data. Nothing is paged or capped: it is all theirs.
@@ -591,6 +593,7 @@ pub async fn export_data(state: &AppState, actor: &Actor) -> AppResult<DataExpor
                 comments: db::content::comments_by_author(conn, person_id)?,
                 post_votes: db::content::post_votes_by_person(conn, person_id)?,
                 comment_votes: db::content::comment_votes_by_person(conn, person_id)?,
+                poll_votes: db::polls::votes_by_person(conn, person_id)?,
             })
         })
         .await

@@ -557,7 +557,16 @@ pub(crate) fn federate_post(
     }
     let object = match change {
         Change::Delete => serde_json::json!(urls.post(post.id)?),
-        _ => crate::federation::objects::page(urls, &post, &author, &community)?,
+        _ => {
+            let poll = db::polls::poll(conn, post.id)?;
+            crate::federation::objects::thread(
+                urls,
+                &post,
+                &author,
+                &community,
+                poll.as_ref().map(|(p, o)| (p, o.as_slice())),
+            )?
+        }
     };
     let (actor, group) = (
         urls.person(&author.name)?,
@@ -759,6 +768,55 @@ pub(crate) fn federate_vote(
     publish(conn, urls, &community, person.id, &id, activity)
 }
 
+/// Queues one of our members' votes in a poll from another server, as Mastodon sends
+/// them: for each option, a `Create` of a `Note` named after it, replying to the poll,
+/// addressed to the poll's author only. Returns the Notes' ids, in the options' order.
+pub(crate) fn send_poll_votes(
+    conn: &mut DbConn,
+    urls: &Urls,
+    post: &crate::db::models::DbPost,
+    author: &DbPerson,
+    voter_id: i64,
+    options: &[crate::db::models::DbPollOption],
+) -> AppResult<Vec<Url>> {
+    let voter = db::persons::person(conn, voter_id)?;
+    let actor = urls.person(&voter.name)?;
+    let question = crate::federation::objects::post_id(urls, post)?;
+    let recipient = ApActor::person(urls, author.clone()).map_err(fed)?;
+    let mut notes = Vec::new();
+    for option in options {
+        let (note_id, create) =
+            activities::poll_vote(urls, &actor, &recipient.id, &question, &option.name)
+                .map_err(fed)?;
+        let create_id = create
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| Url::parse(id).ok())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a vote without an id")))?;
+        enqueue(
+            conn,
+            &create_id,
+            &create,
+            &recipient.delivery_inbox(),
+            Signer::Person(voter.id),
+        )?;
+        notes.push(note_id);
+    }
+    Ok(notes)
+}
+
+/// One of our own threads named by its id, if that is what the id names.
+pub(crate) fn local_post(
+    conn: &mut DbConn,
+    urls: &Urls,
+    url: &Url,
+) -> AppResult<Option<crate::db::models::DbPost>> {
+    match find_target(conn, urls, url)? {
+        Some(Target::Post(post)) if post.ap_id.is_none() => Ok(Some(post)),
+        _ => Ok(None),
+    }
+}
+
 /// A thread or comment named by its id, ours or a peer's.
 enum Target {
     Post(crate::db::models::DbPost),
@@ -850,7 +908,7 @@ pub async fn receive_thread(
                 return Err(AppError::invalid("a thread needs a name or some text"));
             }
             let (body, body_html, link) = (doc.markdown(), doc.html(), doc.link());
-            match db::federation::post_by_ap_id(conn, doc.id.as_str())? {
+            let post_id = match db::federation::post_by_ap_id(conn, doc.id.as_str())? {
                 Some(existing) => {
                     if existing.author_id != author.id {
                         return Err(refuse("only the author may change a thread"));
@@ -865,6 +923,7 @@ pub async fn receive_thread(
                         ..Default::default()
                     };
                     db::content::update_post(conn, existing.id, &changes)?;
+                    existing.id
                 }
                 None => {
                     if community.domain.is_none() {
@@ -891,8 +950,11 @@ pub async fn receive_thread(
                                 .map(|t| t.naive_utc())
                                 .unwrap_or_else(db::now),
                         },
-                    )?;
+                    )?
                 }
+            };
+            if let Some(poll) = doc.poll() {
+                crate::services::polls::store_remote(conn, post_id, &poll)?;
             }
             pass_on(conn, &urls, &community, &raw)
         })

@@ -10,6 +10,7 @@ pub mod federation;
 pub mod moderation;
 pub mod permissions;
 pub mod policy;
+pub mod polls;
 pub mod posts;
 pub mod search;
 pub mod settings;

@@ -25,6 +25,8 @@ pub struct PostDetail {
     pub author: DbPerson,
     pub community: DbCommunity,
     pub my_vote: i32,
+    /// The thread's poll as the viewer sees it, if it has one.
+    pub poll: Option<crate::services::polls::Poll>,
 }
 
 /// What a new or edited thread holds.
@@ -36,6 +38,8 @@ pub struct PostInput {
     pub url: Option<Option<String>>,
     /// A warning shown before the body; `Some(None)` or an empty one clears it.
     pub content_warning: Option<Option<String>>,
+    /// A poll for a new thread; ignored on edits (a poll does not change once asked).
+    pub poll: Option<crate::services::polls::PollInput>,
 }
 
 /// Maximum length of a content warning.
@@ -78,6 +82,7 @@ pub async fn create(
         .transpose()?;
     let body_html = markdown::render(&body);
     let content_warning = warning(input.content_warning.flatten())?;
+    let poll = input.poll.map(|p| p.check()).transpose()?;
     let (community, actor) = (community.to_owned(), actor.clone());
     let urls = Urls::new(&state.config);
     state
@@ -98,6 +103,9 @@ pub async fn create(
                     created_at: db::now(),
                 },
             )?;
+            if let Some(poll) = &poll {
+                crate::services::polls::insert(conn, id, poll)?;
+            }
             federate_post(conn, &urls, id, Change::Create)?;
             detail(conn, id, Some(&actor))
         })
@@ -118,7 +126,7 @@ pub(crate) fn load(
 }
 
 /// Refuses threads that are deleted, or removed for anyone but facilitators.
-fn require_visible(post: &DbPost, access: &Access) -> AppResult<()> {
+pub(crate) fn require_visible(post: &DbPost, access: &Access) -> AppResult<()> {
     if post.deleted {
         return Err(AppError::Gone("this thread has been deleted".into()));
     }
@@ -130,7 +138,7 @@ fn require_visible(post: &DbPost, access: &Access) -> AppResult<()> {
     Ok(())
 }
 
-fn detail(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppResult<PostDetail> {
+pub(crate) fn detail(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppResult<PostDetail> {
     let (post, access) = load(conn, id, viewer)?;
     require_visible(&post, &access)?;
     let author = db::persons::person(conn, post.author_id)?;
@@ -140,11 +148,13 @@ fn detail(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppResult<PostD
             .map_or(0, |(_, s)| *s),
         None => 0,
     };
+    let poll = crate::services::polls::load_for(conn, &post, viewer, access.moderator)?;
     Ok(PostDetail {
         post,
         author,
         community: access.community,
         my_vote,
+        poll,
     })
 }
 
@@ -208,7 +218,7 @@ pub async fn list(
                 }
                 None => HashMap::new(),
             };
-            Ok(rows
+            let (mut details, times): (Vec<PostDetail>, Vec<_>) = rows
                 .into_iter()
                 .map(|(post, author, active_at)| {
                     let detail = PostDetail {
@@ -216,10 +226,18 @@ pub async fn list(
                         post,
                         author,
                         community: access.community.clone(),
+                        poll: None,
                     };
                     (detail, active_at)
                 })
-                .collect::<Vec<_>>())
+                .unzip();
+            crate::services::polls::load_many(
+                conn,
+                &mut details,
+                viewer.as_ref(),
+                access.moderator,
+            )?;
+            Ok(details.into_iter().zip(times).collect::<Vec<_>>())
         })
         .await?;
     let page = page(rows, limit, |(d, active_at)| {
@@ -249,15 +267,18 @@ pub async fn feed(
             let votes: HashMap<i64, i32> = db::content::my_post_votes(conn, actor.person_id, &ids)?
                 .into_iter()
                 .collect();
-            Ok(rows
+            let mut details: Vec<PostDetail> = rows
                 .into_iter()
                 .map(|(post, author, community)| PostDetail {
                     my_vote: votes.get(&post.id).copied().unwrap_or(0),
                     post,
                     author,
                     community,
+                    poll: None,
                 })
-                .collect::<Vec<_>>())
+                .collect();
+            crate::services::polls::load_many(conn, &mut details, Some(&actor), false)?;
+            Ok(details)
         })
         .await?;
     Ok(page(rows, limit, |d| [d.post.id]))

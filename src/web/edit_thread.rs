@@ -23,7 +23,7 @@ pub async fn edit_thread_form(
         body: d.post.body.clone(),
         link: d.post.url.clone().unwrap_or_default(),
         content_warning: d.post.content_warning.clone().unwrap_or_default(),
-        action: String::new(),
+        ..ThreadForm::default()
     };
     let layout = Layout::new(&state, &viewer, "Edit your thread").in_section("communities");
     let page = form.into_page(
@@ -46,7 +46,7 @@ pub async fn submit_edit_thread(
     let result = if form.wants_preview() {
         Ok(None)
     } else {
-        services::posts::edit(&state, actor, id, form.input())
+        services::posts::edit(&state, actor, id, form.input()?)
             .await
             .map(Some)
     };

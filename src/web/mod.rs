@@ -36,6 +36,7 @@ mod sign_up;
 mod thread;
 mod views;
 mod vote;
+mod vote_poll;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -164,6 +165,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/post/{id}/delete", post(delete_thread::delete_thread))
         .route("/post/{id}/vote", post(vote::vote_post))
+        .route("/post/{id}/poll", post(vote_poll::vote_poll))
         .route("/comment/{id}/vote", post(vote::vote_comment))
         .route(
             "/comment/{id}/edit",

@@ -21,13 +21,10 @@ pub async fn new_thread_form(
     let layout = Layout::new(&state, &viewer, "Start a thread").in_section("communities");
     let community = CommunityView::new(&d.community);
     let action = format!("{}/new", community.href);
-    let page = ThreadForm::default().into_page(
-        layout,
-        community,
-        action,
-        "Post thread",
-        Errors::default(),
-    );
+    let form = ThreadForm::default();
+    let poll = form.poll_fields();
+    let mut page = form.into_page(layout, community, action, "Post thread", Errors::default());
+    page.poll = Some(poll);
     Ok(render(&state, &viewer, StatusCode::OK, &page))
 }
 
@@ -41,9 +38,12 @@ pub async fn submit_new_thread(
     let result = if form.wants_preview() {
         Ok(None)
     } else {
-        services::posts::create(&state, actor, &name, form.input())
-            .await
-            .map(Some)
+        match form.input() {
+            Ok(input) => services::posts::create(&state, actor, &name, input)
+                .await
+                .map(Some),
+            Err(e) => Err(e),
+        }
     };
     let (status, errors) = match result {
         Ok(Some(d)) => return Ok(see_other(&format!("/post/{}", d.post.id))),
@@ -57,6 +57,8 @@ pub async fn submit_new_thread(
     let layout = Layout::new(&state, &viewer, "Start a thread").in_section("communities");
     let community = CommunityView::new(&d.community);
     let action = format!("{}/new", community.href);
-    let page = form.into_page(layout, community, action, "Post thread", errors);
+    let poll = form.poll_fields();
+    let mut page = form.into_page(layout, community, action, "Post thread", errors);
+    page.poll = Some(poll);
     Ok(render(&state, &viewer, status, &page))
 }

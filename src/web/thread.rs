@@ -25,6 +25,8 @@ pub struct ThreadPage {
     pub reply: String,
     /// The viewer facilitates the thread's community: the page shows their buttons.
     pub facilitator: bool,
+    /// Why a vote in the thread's poll was refused.
+    pub poll_errors: Errors,
 }
 
 /// Builds the thread page, with `errors` and the draft `reply` when a reply failed.
@@ -73,6 +75,7 @@ pub async fn thread_page(
         errors,
         reply,
         facilitator,
+        poll_errors: Errors::default(),
     })
 }
 

@@ -95,6 +95,56 @@ pub struct PostView {
     pub created: Time,
     pub edited: Option<Time>,
     pub mine: bool,
+    pub poll: Option<PollView>,
+}
+
+/// A thread's poll on its page: the form to vote and, when the viewer may see them, the
+/// results.
+pub struct PollView {
+    pub multiple: bool,
+    pub options: Vec<PollOptionView>,
+    pub voted: bool,
+    pub closed: bool,
+    pub closes: Option<Time>,
+    pub results_visible: bool,
+    pub voters: i32,
+    pub can_vote: bool,
+    pub can_change: bool,
+}
+
+pub struct PollOptionView {
+    pub position: i32,
+    pub name: String,
+    /// The viewer chose it.
+    pub chosen: bool,
+    pub votes: i32,
+    pub percent: u32,
+}
+
+impl PollView {
+    pub fn new(p: &crate::services::polls::Poll) -> PollView {
+        PollView {
+            multiple: p.row.multiple,
+            options: p
+                .options
+                .iter()
+                .map(|o| PollOptionView {
+                    position: o.position,
+                    name: o.name.clone(),
+                    chosen: p.voted.contains(&o.position),
+                    votes: o.votes,
+                    percent: p.percent(o),
+                })
+                .collect(),
+            voted: !p.voted.is_empty(),
+            closed: p.closed,
+            closes: p.row.closes_at.map(Time::new),
+            results_visible: p.results_visible,
+            voters: p.row.voters_count,
+            can_vote: p.can_vote,
+            can_change: p.can_change,
+        }
+    }
 }
 
 impl PostView {
@@ -117,6 +167,7 @@ impl PostView {
             created: Time::new(p.created_at),
             edited: p.updated_at.map(Time::new),
             mine: viewer.is_some_and(|v| v.person_id == p.author_id),
+            poll: d.poll.as_ref().map(PollView::new),
         }
     }
 }
@@ -206,6 +257,9 @@ impl FieldError {
             "weak_password" | "invalid_password" => "password",
             "invite_required" | "invalid_invite" => "invite_code",
             "invalid_url" => "link",
+            "invalid_poll" => "poll_option_0",
+            "invalid_closing_time" => "poll_closes_at",
+            "invalid_choice" | "poll_closed" | "vote_final" => "choice-0",
             _ => [
                 "title",
                 "description",

@@ -20,6 +20,7 @@ mod mastodon;
 mod moderation;
 mod peer;
 mod policy;
+mod polls;
 mod replay;
 mod schema;
 mod search;

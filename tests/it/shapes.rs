@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::harness::*;
 use crate::on_both_backends;
 
-fn lemmy(name: &str) -> Option<Value> {
+pub(crate) fn lemmy(name: &str) -> Option<Value> {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures/fediverse/lemmy/objects")
         .join(name);
@@ -35,7 +35,7 @@ fn kind(value: &Value) -> &'static str {
 
 /// Every field in `required` is present in ours, and every field both have is of the
 /// same JSON kind as Lemmy's.
-fn same_shape(what: &str, ours: &Value, theirs: &Value, required: &[&str]) {
+pub(crate) fn same_shape(what: &str, ours: &Value, theirs: &Value, required: &[&str]) {
     for field in required {
         assert!(
             !ours[*field].is_null(),

@@ -821,9 +821,45 @@ async fn a_member_takes_part_in_a_browser() {
         "every"
     );
     browser.check_accessibility().await;
-    browser.press("Post thread").await;
+    // …with a poll, one more option added without script.
+    browser.fill("#poll_option_0", "Paper").await;
+    browser.fill("#poll_option_1", "Online").await;
+    browser.press("Add another option").await;
+    browser.fill("#poll_option_4", "Door to door").await;
+    browser
+        .find("#poll_multiple-yes")
+        .await
+        .click()
+        .await
+        .expect("ticked");
+    browser.check_accessibility().await;
+    // Enter in a field posts the thread, rather than adding another option.
+    browser
+        .find("#poll_option_4")
+        .await
+        .click()
+        .await
+        .expect("focused");
+    browser.enter().await;
     assert!(browser.path().await.starts_with("/post/"));
     browser.sees("Tenant surveys").await;
+    browser.sees("Select all that apply.").await;
+    browser.check_accessibility().await;
+    browser
+        .find("#choice-0")
+        .await
+        .click()
+        .await
+        .expect("ticked");
+    browser
+        .find("#choice-2")
+        .await
+        .click()
+        .await
+        .expect("ticked");
+    browser.press("Vote").await;
+    browser.sees("1 person has voted.").await;
+    browser.sees("1 vote (100%)").await;
     browser.check_accessibility().await;
 
     // Edit it.
@@ -1274,4 +1310,78 @@ async fn add_pct(app: &TestApp) {
         )
         .await
         .ok();
+}
+
+on_both_backends! {
+    async fn a_member_asks_a_poll_and_votes_through_forms(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.member("ana").await;
+        owner.creates_community("housing", "public").await;
+        app.member("ben").await;
+        let ana = WebClient::new(&app);
+        assert_eq!(ana.signs_in("ana").await.status, StatusCode::SEE_OTHER);
+
+        // The compose page has an optional poll section, in a fieldset with a legend.
+        let form = ana.get("/c/housing/new").await;
+        assert!(form.html.contains("<legend class=\"fieldset-legend-large\">Poll (optional)</legend>"), "{}", form.html);
+        assert!(form.html.contains("id=\"poll_option_3\""), "four option fields to start with");
+        assert!(!form.html.contains("id=\"poll_option_4\""));
+        let csrf = ana.csrf("/c/housing/new").await;
+
+        // One more option field, without JavaScript: the form comes back with what was typed.
+        let more = ana.post("/c/housing/new", &[("csrf", &csrf), ("title", "Meeting day"), ("poll_option_0", "Tuesday"), ("action", "add_option")]).await;
+        assert_eq!(more.status, StatusCode::OK);
+        assert!(more.html.contains("id=\"poll_option_4\""), "{}", more.html);
+        assert!(more.html.contains("value=\"Tuesday\""));
+
+        // One option is not a poll: the error summary links to the first option.
+        let refused = ana.post("/c/housing/new", &[("csrf", &csrf), ("title", "Meeting day"), ("poll_option_0", "Tuesday"), ("action", "publish")]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.html.contains("There is a problem"));
+        assert!(refused.html.contains("href=\"#poll_option_0\""), "{}", refused.html);
+        let late = ana.post("/c/housing/new", &[("csrf", &csrf), ("title", "Meeting day"), ("poll_option_0", "Tuesday"), ("poll_option_1", "Friday"), ("poll_closes_at", "2020-01-01T10:00"), ("action", "publish")]).await;
+        assert_eq!(late.status, StatusCode::BAD_REQUEST);
+        assert!(late.html.contains("href=\"#poll_closes_at\""), "{}", late.html);
+
+        let posted = ana.post("/c/housing/new", &[
+            ("csrf", &csrf), ("title", "Meeting day"), ("body", "Which day suits?"),
+            ("poll_option_0", "Tuesday"), ("poll_option_1", ""), ("poll_option_2", "Thursday"),
+            ("poll_multiple", "no"), ("poll_closes_at", "2099-01-01T10:00"), ("action", "publish"),
+        ]).await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER);
+        let location = posted.headers["location"].to_str().unwrap().to_owned();
+        let id: i64 = location.trim_start_matches("/post/").parse().unwrap();
+        let poll = owner.get(&format!("/posts/{id}")).await.ok()["poll"].clone();
+        assert_eq!(poll["options"].as_array().unwrap().len(), 2, "empty option fields are left out: {poll}");
+        assert_eq!(poll["closes_at"], "2099-01-01T10:00:00Z");
+        assert!(ana.get("/c/housing").await.html.contains("<strong class=\"tag tag-grey\">Poll</strong>"), "the thread list marks the poll");
+
+        // ben sees radios in a fieldset, and no results before voting.
+        let ben = WebClient::new(&app);
+        ben.signs_in("ben").await;
+        let page = ben.get(&location).await;
+        assert!(page.html.contains("<legend>Your vote"), "{}", page.html);
+        assert!(page.html.contains("type=\"radio\" id=\"choice-0\" name=\"choice\" value=\"0\""), "{}", page.html);
+        assert!(page.html.contains("You will see the results once you have voted"));
+        assert!(!page.html.contains("poll-results"));
+
+        // Voting with nothing chosen is refused with the reason beside the poll.
+        let csrf = ben.csrf(&location).await;
+        let none = ben.post(&format!("/post/{id}/poll"), &[("csrf", &csrf), ("action", "vote")]).await;
+        assert_eq!(none.status, StatusCode::BAD_REQUEST);
+        assert!(none.html.contains("href=\"#choice-0\""), "{}", none.html);
+        assert!(none.html.contains("id=\"poll-choice-error\""), "{}", none.html);
+
+        let voted = ben.post(&format!("/post/{id}/poll"), &[("csrf", &csrf), ("choice", "1"), ("action", "vote")]).await;
+        assert_eq!(voted.status, StatusCode::SEE_OTHER);
+        let page = ben.get(&location).await;
+        assert!(page.html.contains("1 person has voted."), "{}", page.html);
+        assert!(page.html.contains("1 vote (100%)"), "the share in words, not only a bar: {}", page.html);
+        assert!(page.html.contains("Your choice"));
+        assert!(page.html.contains("Withdraw vote"));
+
+        let withdrawn = ben.post(&format!("/post/{id}/poll"), &[("csrf", &csrf), ("action", "withdraw")]).await;
+        assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+        assert_eq!(owner.get(&format!("/posts/{id}")).await.ok()["poll"]["voters_count"], 0);
+    }
 }

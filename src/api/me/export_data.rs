@@ -91,6 +91,16 @@ pub struct ExportCommentView {
 pub struct ExportVotesView {
     pub threads: Vec<ExportVoteView>,
     pub comments: Vec<ExportVoteView>,
+    /// Choices in threads' polls, one per option chosen.
+    pub polls: Vec<ExportPollVoteView>,
+}
+
+/// A choice in a poll: the thread's id, and the option's position and text.
+#[derive(Serialize, ToSchema)]
+pub struct ExportPollVoteView {
+    pub thread_id: i64,
+    pub position: i32,
+    pub option: String,
 }
 
 /// A vote: the thread's or comment's id, and 1 or -1.
@@ -180,6 +190,15 @@ impl TryFrom<DataExport> for DataExportView {
             votes: ExportVotesView {
                 threads: votes(e.post_votes),
                 comments: votes(e.comment_votes),
+                polls: e
+                    .poll_votes
+                    .into_iter()
+                    .map(|(thread_id, position, option)| ExportPollVoteView {
+                        thread_id,
+                        position,
+                        option,
+                    })
+                    .collect(),
             },
         })
     }

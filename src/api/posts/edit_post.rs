@@ -25,6 +25,7 @@ pub async fn edit_post(
         body: req.body,
         url: req.url.map(Some),
         content_warning: req.content_warning.map(Some),
+        poll: None,
     };
     Ok(Json(
         services::posts::edit(&state, &auth, id, input)
