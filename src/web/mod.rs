@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/setup", get(setup::setup_form).post(setup::submit_setup))
         .route("/static/guildhall.css", get(render::style_sheet))
+        .route("/static/local-time.js", get(render::local_time_script))
         .route("/admin", get(admin::overview::show_admin))
         .route("/admin/settings", post(admin::overview::save_settings))
         .route("/admin/accounts", get(admin::accounts::show_accounts))

@@ -232,6 +232,18 @@ pub async fn finish_pages(State(state): State<AppState>, request: Request, next:
     response
 }
 
+/// The script that shows times in the reader's time zone, built into the binary.
+pub async fn local_time_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/local-time.js"),
+    )
+        .into_response()
+}
+
 /// Our own style sheet, built into the binary.
 pub async fn style_sheet() -> Response {
     (

@@ -1238,6 +1238,26 @@ async fn the_browser_enforces_the_content_security_policy() {
         serde_json::Value::Bool(false),
         "inline script ran despite the policy"
     );
+
+    // Our own script, from this server, does run: it shows times in the reader's zone.
+    let ana = app.member("ana").await;
+    ana.creates_community("planners", "public").await;
+    ana.posts_in("planners", "Local plan").await;
+    browser.open("/c/planners").await;
+    let shown = browser
+        .client
+        .execute(
+            "const t = document.querySelector('time[datetime]'); \
+             const f = new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'long', year: 'numeric', \
+               hour: '2-digit', minute: '2-digit', timeZoneName: 'short'}); \
+             return [t.title, t.textContent, f.format(new Date(t.getAttribute('datetime')))];",
+            vec![],
+        )
+        .await
+        .expect("script");
+    let shown: Vec<String> = serde_json::from_value(shown).expect("three strings");
+    assert!(shown[0].ends_with("UTC"), "the server's wording stays as the title: {shown:?}");
+    assert_eq!(shown[1], shown[2], "shown in the reader's zone: {shown:?}");
 }
 
 /// Signing in, starting a thread and replying with the keyboard alone.
