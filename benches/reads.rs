@@ -99,15 +99,29 @@ async fn run(url: String, requests: usize) -> anyhow::Result<()> {
          community {community} with {threads} threads",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        if cfg!(debug_assertions) { "debug" } else { "release" },
-        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
     );
     println!("RSS after start: {}", rss());
 
     let base = format!("http://localhost:{port}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .build()?;
     let scenarios = [
-        ("community page (HTML)", format!("{base}/c/{community}"), "text/html"),
+        (
+            "community page (HTML)",
+            format!("{base}/c/{community}"),
+            "text/html",
+        ),
         (
             "thread list (JSON API)",
             format!("{base}/api/v1/communities/{community}/posts"),
@@ -135,9 +149,7 @@ async fn run(url: String, requests: usize) -> anyhow::Result<()> {
             rss(),
         );
     }
-    println!(
-        "the load generator shares the process and the cores; RSS is the whole process"
-    );
+    println!("the load generator shares the process and the cores; RSS is the whole process");
     Ok(())
 }
 
@@ -159,7 +171,11 @@ async fn load(
                 let response = client.get(&url).header("accept", accept).send().await?;
                 let status = response.status();
                 let body = response.bytes().await?;
-                ensure!(status.is_success(), "{url}: {status}: {}", String::from_utf8_lossy(&body));
+                ensure!(
+                    status.is_success(),
+                    "{url}: {status}: {}",
+                    String::from_utf8_lossy(&body)
+                );
                 times.push(sent.elapsed());
             }
             anyhow::Ok(times)

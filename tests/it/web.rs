@@ -1256,7 +1256,10 @@ async fn the_browser_enforces_the_content_security_policy() {
         .await
         .expect("script");
     let shown: Vec<String> = serde_json::from_value(shown).expect("three strings");
-    assert!(shown[0].ends_with("UTC"), "the server's wording stays as the title: {shown:?}");
+    assert!(
+        shown[0].ends_with("UTC"),
+        "the server's wording stays as the title: {shown:?}"
+    );
     assert_eq!(shown[1], shown[2], "shown in the reader's zone: {shown:?}");
 }
 
