@@ -892,6 +892,12 @@ async fn a_member_takes_part_in_a_browser() {
             .is_ok(),
         "the reply is nested"
     );
+    // Vote a reply down, then take the vote back.
+    browser.click(".comment-actions .vote-down").await;
+    browser.sees("-1 point").await;
+    browser.sees("Withdraw down vote").await;
+    browser.click(".comment-actions .vote-down").await;
+    browser.sees("0 points").await;
     // Edit a reply with a preview, then delete it; the nested reply stays.
     browser.click("a[href^='/comment/'][href$='/edit']").await;
     browser.check_accessibility().await;
