@@ -139,6 +139,16 @@ pub async fn get(
         .await
 }
 
+/// Whether `actor` facilitates the community `name` (instance staff do everywhere):
+/// the access check alone, without the member count and moderator list of [`get`].
+pub async fn moderates(state: &AppState, actor: &Actor, name: &str) -> AppResult<bool> {
+    let (name, actor) = (name.to_owned(), actor.clone());
+    state
+        .db
+        .read(move |conn| Ok(access(conn, &name, Some(&actor))?.moderator))
+        .await
+}
+
 /// Refuses when the community's content is for members only, as it is for an anonymous
 /// fetch of a private community.
 pub async fn require_public_content(state: &AppState, name: &str) -> AppResult<()> {

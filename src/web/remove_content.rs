@@ -71,8 +71,7 @@ async fn describe(
         }
     };
     let community = CommunityView::new(&post.community);
-    let d = services::communities::get(state, Some(actor), &community.handle).await?;
-    if !d.is_moderator {
+    if !services::communities::moderates(state, actor, &community.handle).await? {
         return Err(AppError::denied(
             "not_moderator",
             "only this community's facilitators can do that",

@@ -61,9 +61,7 @@ pub async fn thread_page(
     let facilitator = match actor {
         Some(actor) => {
             let community = super::views::CommunityView::new(&d.community);
-            services::communities::get(state, Some(actor), &community.handle)
-                .await?
-                .is_moderator
+            services::communities::moderates(state, actor, &community.handle).await?
         }
         None => false,
     };

@@ -45,6 +45,30 @@ impl PersonView {
     }
 }
 
+/// A ban as the admin and facilitator pages list it.
+pub struct BanView {
+    pub person: PersonView,
+    pub reason: String,
+    pub since: Time,
+    pub until: Option<Time>,
+}
+
+impl BanView {
+    pub fn new(
+        person: &DbPerson,
+        reason: String,
+        created_at: NaiveDateTime,
+        expires_at: Option<NaiveDateTime>,
+    ) -> BanView {
+        BanView {
+            person: PersonView::new(person),
+            reason,
+            since: Time::new(created_at),
+            until: expires_at.map(Time::new),
+        }
+    }
+}
+
 /// A community as lists and pages name it.
 pub struct CommunityView {
     pub title: String,

@@ -8,18 +8,10 @@ use serde::Deserialize;
 
 use super::super::render::{Layout, WebError, render, see_other};
 use super::super::session::{CheckedForm, Viewer};
-use super::super::views::{Errors, FieldError, PersonView, Time};
+use super::super::views::{BanView, Errors, FieldError};
 use crate::pagination::PageParams;
 use crate::services;
 use crate::state::AppState;
-
-/// A ban as the page lists it.
-struct BanView {
-    person: PersonView,
-    reason: String,
-    since: Time,
-    until: Option<Time>,
-}
 
 #[derive(Template)]
 #[template(path = "admin/bans.html")]
@@ -58,12 +50,7 @@ async fn page(
         bans: bans
             .items
             .into_iter()
-            .map(|(ban, person)| BanView {
-                person: PersonView::new(&person),
-                reason: ban.reason,
-                since: Time::new(ban.created_at),
-                until: ban.expires_at.map(Time::new),
-            })
+            .map(|(ban, person)| BanView::new(&person, ban.reason, ban.created_at, ban.expires_at))
             .collect(),
         member: form.member,
         reason: form.reason,
