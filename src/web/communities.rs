@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::render::{Layout, WebError, render};
 use super::session::Viewer;
-use super::views::{CommunityView, Errors, FieldError, query};
+use super::views::{self, CommunityView, Errors, FieldError, query};
 use crate::pagination::PageParams;
 use crate::services;
 use crate::state::AppState;
@@ -22,7 +22,8 @@ struct DirectoryPage {
     q: String,
     found: Option<CommunityView>,
     communities: Vec<CommunityView>,
-    next: Option<String>,
+    /// The next page's link, when there is one.
+    more: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -83,7 +84,7 @@ pub async fn list_communities(
         layout: Layout::new(&state, &viewer, "Communities").in_section("communities"),
         errors,
         communities: page.items.iter().map(CommunityView::new).collect(),
-        next: page.next_cursor,
+        more: views::next_page_link("/communities", &q, page.next_cursor),
         found,
         q,
     };

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::render::{Layout, WebError, render};
 use super::session::Viewer;
-use super::views::{Errors, FieldError, query};
+use super::views::{self, Errors, FieldError, query};
 use crate::pagination::PageParams;
 use crate::services;
 use crate::state::AppState;
@@ -29,7 +29,8 @@ struct MembersPage {
     errors: Errors,
     q: String,
     members: Vec<MemberEntry>,
-    next: Option<String>,
+    /// The next page's link, when there is one.
+    more: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -81,9 +82,9 @@ pub async fn list_members(
     let page = MembersPage {
         layout: Layout::new(&state, &viewer, "Members").in_section("members"),
         errors,
+        more: views::next_page_link("/members", &q, next),
         q,
         members,
-        next,
     };
     Ok(render(&state, &viewer, status, &page))
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::render::{Layout, WebError, render};
 use super::session::Viewer;
-use super::views::{CommunityView, Errors, FieldError, PersonView, Time, query};
+use super::views::{self, CommunityView, Errors, FieldError, PersonView, Time, query};
 use crate::db::search::HitKind;
 use crate::pagination::PageParams;
 use crate::services;
@@ -32,10 +32,9 @@ struct SearchPage {
     layout: Layout,
     errors: Errors,
     q: String,
-    /// `q` encoded for a link's query string.
-    q_url: String,
     hits: Vec<HitView>,
-    next: Option<String>,
+    /// The next page's link, when there is one.
+    more: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -56,9 +55,8 @@ pub async fn search(
         layout: Layout::new(&state, &viewer, "Search").in_section("search"),
         errors: Errors::default(),
         q: q.clone(),
-        q_url: url::form_urlencoded::byte_serialize(q.as_bytes()).collect(),
         hits: Vec::new(),
-        next: None,
+        more: None,
     };
     if q.trim().is_empty() {
         return Ok(render(&state, &viewer, StatusCode::OK, &page));
@@ -70,7 +68,7 @@ pub async fn search(
     let actor = viewer.actor.as_ref();
     match services::search::search(&state, actor, &q, params).await {
         Ok(found) => {
-            page.next = found.next_cursor;
+            page.more = views::next_page_link("/search", &q, found.next_cursor);
             page.hits = found
                 .items
                 .into_iter()

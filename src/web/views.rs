@@ -8,6 +8,19 @@ use crate::services::Actor;
 use crate::services::comments::CommentDetail;
 use crate::services::posts::PostDetail;
 
+/// The link to a list's next page: its search text and cursor encoded for a query
+/// string, so that a search containing `&` or `#` keeps its tail.
+pub fn next_page_link(path: &str, q: &str, cursor: Option<String>) -> Option<String> {
+    cursor.map(|cursor| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if !q.is_empty() {
+            query.append_pair("q", q);
+        }
+        query.append_pair("cursor", &cursor);
+        format!("{path}?{}", query.finish())
+    })
+}
+
 /// A moment, machine-readable in `datetime` and shown in UTC.
 pub struct Time {
     pub iso: String,
@@ -349,5 +362,18 @@ mod tests {
         let t = Time::new(at);
         assert_eq!(t.iso, "2026-03-05T09:07:00Z");
         assert_eq!(t.text, "5 March 2026 at 09:07 UTC");
+    }
+
+    #[test]
+    fn a_next_page_link_keeps_the_whole_search() {
+        assert_eq!(
+            next_page_link("/members", "planning & housing #1", Some("abc=".into())).as_deref(),
+            Some("/members?q=planning+%26+housing+%231&cursor=abc%3D")
+        );
+        assert_eq!(
+            next_page_link("/members", "", Some("abc".into())).as_deref(),
+            Some("/members?cursor=abc")
+        );
+        assert_eq!(next_page_link("/members", "x", None), None);
     }
 }
