@@ -229,11 +229,11 @@ pub fn members(
         .load(conn)?)
 }
 
+/// Accepted members, as the database's triggers keep count of them.
 pub fn member_count(conn: &mut DbConn, community_id: i64) -> AppResult<i64> {
-    Ok(community_members::table
-        .filter(community_members::community_id.eq(community_id))
-        .filter(community_members::state.eq("accepted"))
-        .count()
+    Ok(communities::table
+        .find(community_id)
+        .select(communities::member_count)
         .get_result(conn)?)
 }
 

@@ -92,6 +92,8 @@ pub struct DbCommunity {
     pub last_refreshed_at: Option<NaiveDateTime>,
     /// Send comments, not only threads, to followers on microblog servers.
     pub microblog_comments: bool,
+    /// Accepted members, kept by the database as memberships change.
+    pub member_count: i64,
 }
 
 #[derive(Debug, Insertable)]

@@ -96,6 +96,7 @@ diesel::table! {
         shared_inbox_url -> Nullable<Text>,
         last_refreshed_at -> Nullable<Timestamp>,
         microblog_comments -> Bool,
+        member_count -> BigInt,
     }
 }
 

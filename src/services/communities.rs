@@ -162,7 +162,7 @@ pub async fn require_public_content(state: &AppState, name: &str) -> AppResult<(
 fn detail(conn: &mut DbConn, access: Access) -> AppResult<CommunityDetail> {
     let id = access.community.id;
     Ok(CommunityDetail {
-        member_count: db::communities::member_count(conn, id)?,
+        member_count: access.community.member_count,
         moderators: db::communities::moderators(conn, id)?,
         membership: access.membership,
         is_moderator: access.moderator,
