@@ -42,13 +42,10 @@ pub struct PostKey {
     pub id: i64,
 }
 
-/// A thread's latest activity: its newest reply's time, or its own. Plain SQL that both
-/// backends read the same way; `comments_post` indexes the lookup.
-const ACTIVE_AT: &str = "COALESCE((SELECT MAX(c.created_at) FROM comments c \
-     WHERE c.post_id = posts.id), posts.created_at)";
-
-fn active_at() -> diesel::expression::SqlLiteral<diesel::sql_types::Timestamp> {
-    diesel::dsl::sql::<diesel::sql_types::Timestamp>(ACTIVE_AT)
+/// A thread's latest activity: its newest reply's time, or its own, as the database's
+/// triggers keep it (migration 000020).
+fn active_at() -> posts::active_at {
+    posts::active_at
 }
 
 /// One page of a community's threads with their authors and latest activity. Removed

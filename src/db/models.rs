@@ -163,6 +163,8 @@ pub struct DbPost {
     pub updated_at: Option<NaiveDateTime>,
     /// Shown before the body; `None` for none.
     pub content_warning: Option<String>,
+    /// The newest reply's time, or the thread's own; kept by the database.
+    pub active_at: NaiveDateTime,
 }
 
 #[derive(Debug, Insertable)]

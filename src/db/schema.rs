@@ -176,6 +176,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         content_warning -> Nullable<Text>,
+        active_at -> Timestamp,
     }
 }
 
