@@ -22,8 +22,26 @@ const FOLLOWERS_PER_SERVER: usize = 33;
 /// Every thread goes to every stand-in follower and to the real receiver's shared inbox.
 const DELIVERIES: usize = THREADS * (SERVERS * FOLLOWERS_PER_SERVER + 1);
 
+/// The sender's process, killed with SIGKILL when dropped, so that a failing test leaves
+/// no server behind.
+struct Sender(Child);
+
+impl Sender {
+    /// SIGKILL (what `Child::kill` sends on Unix): no chance to finish anything.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// Starts `guildhall serve` as its own process.
-fn start_sender(env: &[(String, String)]) -> Child {
+fn start_sender(env: &[(String, String)]) -> Sender {
     let mut command = Command::new(env!("CARGO_BIN_EXE_guildhall"));
     command
         .arg("serve")
@@ -33,7 +51,7 @@ fn start_sender(env: &[(String, String)]) -> Child {
     for (k, v) in env {
         command.env(k, v);
     }
-    command.spawn().expect("the sender starts")
+    Sender(command.spawn().expect("the sender starts"))
 }
 
 async fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
@@ -203,8 +221,7 @@ on_both_backends! {
         wait_until("answers kept back at every receiver", Duration::from_secs(60), || {
             stand_ins.iter().chain([&proxy]).all(|r| r.held.load(Ordering::SeqCst) > 0)
         }).await;
-        sender.kill().unwrap();
-        sender.wait().unwrap();
+        sender.kill();
         let at_kill = delivered(&stand_ins).0.len() + proxy.count();
         assert!(at_kill < DELIVERIES, "the fan-out finished before the kill: {at_kill} of {DELIVERIES}");
         for receiver in stand_ins.iter().chain([&proxy]) {
@@ -235,8 +252,7 @@ on_both_backends! {
             }
         };
         eventually("beta stores every thread", || async { beta_posts().await.len() >= THREADS }).await;
-        sender.kill().unwrap();
-        sender.wait().unwrap();
+        sender.kill();
 
         // Answers lost in the kill meant sending again: each receiver got something twice…
         let (pairs, all) = delivered(&stand_ins);
