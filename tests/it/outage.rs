@@ -119,6 +119,11 @@ on_both_backends! {
             // A SQLite file whose write lock is taken can still be read: reads go on.
             Backend::Sqlite => assert_eq!(names(&read.ok(), "title"), ["Before the outage"]),
         }
+        let page = bounded("the community page", reqwest::Client::new().get(format!("{}/c/planners", alpha.base)).header("accept", "text/html").send()).await.expect("the page answers");
+        match backend {
+            Backend::Postgres => assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE),
+            Backend::Sqlite => assert_eq!(page.status(), StatusCode::OK),
+        }
         // The process is still there and answers what needs no database.
         let health = bounded("a static page", reqwest::get(format!("{}/.well-known/host-meta", alpha.base))).await.expect("the server still answers");
         assert!(health.status().is_success(), "{}", health.status());
