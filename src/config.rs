@@ -43,6 +43,14 @@ pub struct FederationConfig {
     /// After this many hours of failed deliveries a peer counts as dead: new deliveries to
     /// it wait, and one is tried every six hours, until it answers again.
     pub dead_after_hours: u32,
+    /// The same period in seconds, taking the place of `dead_after_hours` when set: for
+    /// tests and trials that need to see a peer declared dead within minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_after_seconds: Option<u32>,
+    /// How long one outgoing request (a delivery or a fetch) may take, in seconds, before
+    /// it is abandoned: a peer that accepts a connection and never answers holds a
+    /// delivery worker no longer than this.
+    pub request_timeout_seconds: u32,
     /// Which peer servers this instance federates with.
     pub policy: FederationPolicy,
     /// The initial block-list (under `blocklist`) or allow-list (under `allowlist`): host
@@ -107,6 +115,10 @@ pub struct HttpConfig {
 pub struct DatabaseConfig {
     pub url: String,
     pub pool_size: u32,
+    /// How long a request waits for the database, in seconds: for a pooled connection,
+    /// for a SQLite lock held elsewhere, or for the database to come back. After this it
+    /// answers 503, so an unreachable database never holds a request for longer.
+    pub timeout_seconds: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -193,6 +205,7 @@ impl Default for Config {
             database: DatabaseConfig {
                 url: "sqlite://data/guildhall.db".into(),
                 pool_size: 8,
+                timeout_seconds: 10,
             },
             registration: RegistrationConfig {
                 mode: SignupMode::Open,
@@ -212,6 +225,8 @@ impl Default for Config {
                 claim_lease_seconds: 60,
                 secure_mode: false,
                 dead_after_hours: 24,
+                dead_after_seconds: None,
+                request_timeout_seconds: 10,
                 policy: FederationPolicy::Open,
                 domains: Vec::new(),
             },
@@ -308,6 +323,17 @@ impl Config {
         if self.federation.dead_after_hours == 0 {
             bail!("federation.dead_after_hours: must be at least 1");
         }
+        if self.federation.dead_after_seconds == Some(0) {
+            bail!(
+                "federation.dead_after_seconds: must be at least 1; leave it out to use dead_after_hours"
+            );
+        }
+        if self.federation.request_timeout_seconds == 0 {
+            bail!("federation.request_timeout_seconds: must be at least 1");
+        }
+        if self.database.timeout_seconds == 0 {
+            bail!("database.timeout_seconds: must be at least 1");
+        }
         if self.federation.claim_lease_seconds < 2 {
             bail!("federation.claim_lease_seconds: must be at least 2");
         }
@@ -335,6 +361,14 @@ impl Config {
             bail!("registration.invite_ttl_hours: must be at least 1");
         }
         Ok(())
+    }
+
+    /// How long deliveries to a peer must have failed before it counts as dead.
+    pub fn dead_after(&self) -> chrono::TimeDelta {
+        match self.federation.dead_after_seconds {
+            Some(seconds) => chrono::TimeDelta::seconds(i64::from(seconds)),
+            None => chrono::TimeDelta::hours(i64::from(self.federation.dead_after_hours)),
+        }
     }
 
     /// The origin every local id starts with, such as `https://east.example.org`.
@@ -438,6 +472,34 @@ mod tests {
                 .to_string()
                 .contains("federation.policy")
         );
+    }
+
+    #[test]
+    fn the_dead_period_can_be_given_in_seconds() {
+        let mut config = Config::default();
+        assert_eq!(config.dead_after(), chrono::TimeDelta::hours(24));
+        config.federation.dead_after_seconds = Some(5);
+        config.validate().unwrap();
+        assert_eq!(config.dead_after(), chrono::TimeDelta::seconds(5));
+        config.federation.dead_after_seconds = Some(0);
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("federation.dead_after_seconds"), "{error}");
+        let from_env: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[federation]\ndead_after_seconds = 30\n"))
+            .extract()
+            .unwrap();
+        assert_eq!(from_env.dead_after(), chrono::TimeDelta::seconds(30));
+        let mut config = Config::default();
+        config.federation.request_timeout_seconds = 0;
+        let error = config.validate().unwrap_err().to_string();
+        assert!(
+            error.contains("federation.request_timeout_seconds"),
+            "{error}"
+        );
+        let mut config = Config::default();
+        config.database.timeout_seconds = 0;
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("database.timeout_seconds"), "{error}");
     }
 
     #[test]

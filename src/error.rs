@@ -163,12 +163,18 @@ impl From<DieselError> for AppError {
                 _ if info.message().contains("database is locked")
                     || info.message().contains("database is busy")
                     || info.message().contains("readonly database")
-                    || info.message().contains("disk I/O error") =>
+                    || info.message().contains("disk I/O error")
+                    || info.message().contains("unable to open database file") =>
                 {
                     AppError::Unavailable(info.message().to_owned())
                 }
                 _ => AppError::Internal(anyhow::anyhow!("database error: {}", info.message())),
             },
+            // A transaction whose connection died under it could not be rolled back: the
+            // database went away, which the client may retry once it is back.
+            DieselError::BrokenTransactionManager => {
+                AppError::Unavailable("the connection broke during a transaction".into())
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -16,7 +16,11 @@ use crate::{api, federation, services, web};
 
 /// Connects to the database and applies migrations.
 pub fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database.url, config.database.pool_size)?;
+    let db = Db::connect(
+        &config.database.url,
+        config.database.pool_size,
+        std::time::Duration::from_secs(u64::from(config.database.timeout_seconds)),
+    )?;
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");

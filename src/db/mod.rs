@@ -49,6 +49,8 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// SQLite's busy timeout: how long a statement waits for a lock another process holds.
+    busy_timeout: Duration,
 }
 
 impl ManageConnection for Manager {
@@ -63,10 +65,11 @@ impl ManageConnection for Manager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; the busy timeout makes a
                 // writer wait for another process's write instead of failing.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                )
+                    self.busy_timeout.as_millis()
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
@@ -95,11 +98,15 @@ pub struct Db {
     /// SQLite allows one writer; queueing writers here instead of in SQLite means
     /// no "database is locked" reaches a user from writers in this process.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// How long a request waits for a connection or for the write lock before it gives up
+    /// with `AppError::Unavailable`.
+    timeout: Duration,
 }
 
 impl Db {
-    /// Connects, creating the SQLite file's directory if needed.
-    pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+    /// Connects, creating the SQLite file's directory if needed. `timeout` bounds every
+    /// wait for the database: a pooled connection, a lock, a server that is down.
+    pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<Db> {
         let url = DatabaseUrl::parse(url).context("database.url")?;
         let backend = match &url {
             DatabaseUrl::Sqlite(path) => {
@@ -115,13 +122,17 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(Manager { url })
+            .connection_timeout(timeout)
+            .build(Manager {
+                url,
+                busy_timeout: timeout,
+            })
             .context("connecting to the database")?;
         Ok(Db {
             pool,
             backend,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            timeout,
         })
     }
 
@@ -164,7 +175,15 @@ impl Db {
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
         let guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            // While the database is stuck, writers would queue here one behind the other,
+            // each then waiting out the busy timeout: bound the queue's wait as well.
+            Backend::Sqlite => Some(
+                tokio::time::timeout(self.timeout, self.write_lock.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        AppError::Unavailable("timed out waiting for the write lock".into())
+                    })?,
+            ),
             Backend::Postgres => None,
         };
         let pool = self.pool.clone();

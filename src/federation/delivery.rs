@@ -144,7 +144,7 @@ async fn deliver(data: &Data<AppState>, delivery: DbDelivery) {
             delivered
         }
         Err(error) => {
-            let dead_after = TimeDelta::hours(i64::from(state.config.federation.dead_after_hours));
+            let dead_after = state.config.dead_after();
             let dead = {
                 let host = host.clone();
                 state

@@ -26,8 +26,8 @@ pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
             config.base_url()
         ))
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .connect_timeout(Duration::from_secs(5))
+        .timeout(request_timeout(config))
+        .connect_timeout(request_timeout(config).min(Duration::from_secs(5)))
         .dns_resolver(Arc::new(ValidatingDnsResolver::new(
             Vec::new(),
             !config.federation.allow_private_addresses,
@@ -36,10 +36,17 @@ pub fn http_client(config: &Config) -> anyhow::Result<reqwest::Client> {
         .context("building the federation HTTP client")
 }
 
+/// The longest one request to a peer may take, answer included: a peer that accepts the
+/// connection and never answers frees its delivery worker after this.
+fn request_timeout(config: &Config) -> Duration {
+    Duration::from_secs(u64::from(config.federation.request_timeout_seconds))
+}
+
 /// Builds the configuration that signs, fetches and verifies for this instance.
 pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
     let allow_private = state.config.federation.allow_private_addresses;
     let client = http_client(&state.config)?;
+    let timeout = request_timeout(&state.config);
     let domain = state.config.instance.domain.clone();
     let plain_http = allows_plain_http(&state.config);
     // Every received id, fetched URL and target inbox passes the federation policy.
@@ -60,7 +67,7 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConf
         .debug(allow_private)
         .allow_http_urls(plain_http)
         .http_fetch_limit(50)
-        .request_timeout(Duration::from_secs(10))
+        .request_timeout(timeout)
         .build()
         .await
         .context("configuring federation")

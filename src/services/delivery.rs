@@ -20,8 +20,8 @@ pub enum PeerHealth {
     Answering,
     /// Deliveries fail and are retried with backoff.
     Failing,
-    /// It has failed for longer than `federation.dead_after_hours`: new deliveries wait,
-    /// and it is probed every six hours.
+    /// It has failed for longer than `federation.dead_after_hours` (or
+    /// `dead_after_seconds`): new deliveries wait, and it is probed every six hours.
     Dead,
 }
 
