@@ -6,6 +6,7 @@
 //! pages and ActivityPub JSON.
 
 mod admin;
+mod calendars;
 mod communities;
 mod community;
 mod compose;
@@ -98,6 +99,8 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/c/{name}/feed", get(feeds::community_feed))
         .route("/u/{name}/feed", get(feeds::member_feed))
+        .route("/c/{name}/events.ics", get(calendars::community_calendar))
+        .route("/u/{name}/events.ics", get(calendars::member_calendar))
         .route(
             "/c/{name}/manage",
             get(manage::overview::show_manage).post(manage::overview::save_community),

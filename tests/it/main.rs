@@ -10,6 +10,7 @@ mod cli;
 mod communities;
 mod content;
 mod crash;
+mod events;
 mod federation;
 mod feeds;
 mod fixtures;
