@@ -1468,6 +1468,11 @@ async fn members_use_the_event_pages_in_a_browser() {
     browser.check_accessibility().await;
     browser.follow("Edit the event").await;
     browser.check_accessibility().await;
+    browser.open(&format!("/post/{id}")).await;
+    browser
+        .follow("when and where it is, and your answer")
+        .await;
+    browser.sees("Programme").await;
     browser.press("Sign out").await;
 
     app.member("ben").await;
