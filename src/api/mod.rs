@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod comments;
 mod communities;
+mod events;
 mod federation;
 mod me;
 mod members;
@@ -30,7 +31,7 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Guildhall API", description = "Members, communities, threads, comments and votes.", license(name = "AGPL-3.0-only")),
+    info(title = "Guildhall API", description = "Members, communities, threads, comments, votes and events.", license(name = "AGPL-3.0-only")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
     components(schemas(crate::error::ErrorBody))
@@ -130,6 +131,25 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             posts::withdraw_poll_vote::withdraw_poll_vote
         ))
         .routes(routes!(posts::report_post::report_post))
+        .routes(routes!(
+            events::list_events::list_events,
+            events::create_event::create_event
+        ))
+        .routes(routes!(
+            events::get_event::get_event,
+            events::edit_event::edit_event
+        ))
+        .routes(routes!(events::cancel_event::cancel_event))
+        .routes(routes!(
+            events::rsvp_event::rsvp_event,
+            events::withdraw_rsvp::withdraw_rsvp
+        ))
+        .routes(routes!(events::list_attendees::list_attendees))
+        .routes(routes!(events::add_session::add_session))
+        .routes(routes!(
+            events::edit_session::edit_session,
+            events::remove_session::remove_session
+        ))
         .routes(routes!(
             comments::list_comments::list_comments,
             comments::create_comment::create_comment

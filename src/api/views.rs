@@ -411,3 +411,113 @@ impl From<(DbModAction, String, Option<String>)> for ModActionView {
         }
     }
 }
+
+/// An event (also a thread, whose id it shares) as the viewer may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// The event's id, which is also its thread's.
+    pub id: i64,
+    /// The community's name.
+    pub community: String,
+    pub organiser: AuthorView,
+    pub title: String,
+    /// The description as written (Markdown).
+    pub description: String,
+    /// The description rendered to sanitised HTML.
+    pub description_html: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The IANA zone the event is held in.
+    pub timezone: String,
+    /// The start in the event's zone, with its offset (RFC 3339).
+    pub starts_at_local: String,
+    pub ends_at_local: String,
+    pub address: Option<String>,
+    /// Whether the event has an online link.
+    pub online: bool,
+    /// The online link: shown only to people going and to facilitators.
+    pub online_link: Option<String>,
+    /// How many may go; absent for no limit.
+    pub capacity: Option<i32>,
+    /// Places left; absent for no limit.
+    pub remaining: Option<i32>,
+    /// `free`, `restricted` (members only) or `invite` (facilitators add people).
+    pub join_mode: String,
+    pub going_count: i32,
+    pub maybe_count: i32,
+    pub cancelled: bool,
+    pub ended: bool,
+    /// The viewer's answer: `going`, `maybe`, `declined`, or absent.
+    pub my_rsvp: Option<String>,
+    /// Whether the viewer may answer now.
+    pub can_answer: bool,
+    /// Whether the viewer facilitates the community (and so may edit the event).
+    pub can_edit: bool,
+    /// An online conference's programme, in the order it runs.
+    pub sessions: Vec<SessionView>,
+}
+
+/// One session of an online conference.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: i64,
+    /// The thread where the session is discussed; it stays open after the event.
+    pub thread_id: i64,
+    pub title: String,
+    pub speaker: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl From<crate::services::events::EventDetail> for EventView {
+    fn from(d: crate::services::events::EventDetail) -> Self {
+        let tz = d.zone();
+        let local = |t: NaiveDateTime| crate::services::events::local_time(t, tz).to_rfc3339();
+        EventView {
+            online_link: d.visible_link().map(str::to_owned),
+            remaining: d.remaining(),
+            ended: d.ended(),
+            can_answer: d.can_answer(),
+            can_edit: d.facilitator && d.post.ap_id.is_none(),
+            my_rsvp: d.my_rsvp.map(|r| r.as_str().to_owned()),
+            id: d.post.id,
+            community: d.community.name,
+            organiser: d.organiser.into(),
+            title: d.post.title,
+            description: d.post.body,
+            description_html: d.post.body_html,
+            starts_at: utc(d.event.starts_at),
+            ends_at: utc(d.event.ends_at),
+            starts_at_local: local(d.event.starts_at),
+            ends_at_local: local(d.event.ends_at),
+            timezone: d.event.timezone,
+            address: d.event.address,
+            online: d.event.online_link.is_some(),
+            capacity: d.event.capacity,
+            join_mode: d.event.join_mode,
+            going_count: d.event.going_count,
+            maybe_count: d.event.maybe_count,
+            cancelled: d.event.cancelled,
+            sessions: d
+                .sessions
+                .into_iter()
+                .map(|s| SessionView {
+                    id: s.id,
+                    thread_id: s.post_id,
+                    title: s.title,
+                    speaker: s.speaker,
+                    starts_at: utc(s.starts_at),
+                    ends_at: utc(s.ends_at),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Someone who answered an event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeView {
+    pub member: AuthorView,
+    /// `going`, `maybe` or `declined`.
+    pub status: String,
+}

@@ -7,6 +7,7 @@
 
 pub mod communities;
 pub mod content;
+pub mod events;
 pub mod federation;
 pub mod models;
 pub mod moderation;

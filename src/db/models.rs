@@ -309,3 +309,52 @@ pub struct DbPollOption {
     pub name: String,
     pub votes: i32,
 }
+
+/// An event: the time and place of a thread that is one.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct DbEvent {
+    pub post_id: i64,
+    pub community_id: i64,
+    /// In UTC; shown in `timezone`.
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    /// An IANA zone name, such as `Europe/London`.
+    pub timezone: String,
+    pub address: Option<String>,
+    pub online_link: Option<String>,
+    pub capacity: Option<i32>,
+    /// `free`, `restricted` or `invite`, as Mobilizon names them.
+    pub join_mode: String,
+    pub going_count: i32,
+    pub maybe_count: i32,
+    pub cancelled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// What an event holds, for storing or changing it.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = events, treat_none_as_null = true)]
+pub struct EventFields {
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub timezone: String,
+    pub address: Option<String>,
+    pub online_link: Option<String>,
+    pub capacity: Option<i32>,
+    pub join_mode: String,
+}
+
+/// One session of an online conference, with the thread where it is discussed.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = event_sessions)]
+pub struct DbEventSession {
+    pub id: i64,
+    pub event_id: i64,
+    pub post_id: i64,
+    pub title: String,
+    pub speaker: Option<String>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}

@@ -277,6 +277,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    events (post_id) {
+        post_id -> BigInt,
+        community_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        timezone -> Text,
+        address -> Nullable<Text>,
+        online_link -> Nullable<Text>,
+        capacity -> Nullable<Integer>,
+        join_mode -> Text,
+        going_count -> Integer,
+        maybe_count -> Integer,
+        cancelled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_rsvps (post_id, person_id) {
+        post_id -> BigInt,
+        person_id -> BigInt,
+        status -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_sessions (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        post_id -> BigInt,
+        title -> Text,
+        speaker -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     received_activities (ap_id) {
         ap_id -> Text,
         received_at -> Timestamp,
@@ -335,6 +376,9 @@ diesel::joinable!(polls -> posts (post_id));
 diesel::joinable!(poll_options -> polls (post_id));
 diesel::joinable!(poll_votes -> poll_options (option_id));
 diesel::joinable!(poll_votes -> persons (person_id));
+diesel::joinable!(events -> posts (post_id));
+diesel::joinable!(event_rsvps -> events (post_id));
+diesel::joinable!(event_rsvps -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
@@ -355,6 +399,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     polls,
     poll_options,
     poll_votes,
+    events,
+    event_rsvps,
+    event_sessions,
     reports,
     mod_log,
     received_activities,

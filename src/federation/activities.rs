@@ -93,6 +93,22 @@ pub struct Content<K> {
     pub rest: serde_json::Map<String, Value>,
 }
 
+/// An answer to an event, as Mobilizon and Friendica send them: `Join` (going),
+/// `TentativeAccept` (maybe), `Leave` (not going, or withdrawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RsvpKind {
+    Join,
+    TentativeAccept,
+    Leave,
+}
+
+/// An event's server answering a `Join`: `Accept`, or `Reject` when it is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RsvpReplyKind {
+    Accept,
+    Reject,
+}
+
 /// Everything an inbox accepts. Types are matched exactly, so an unknown shape is refused
 /// with a reason instead of being mistaken for another.
 #[derive(Debug, Clone, Deserialize)]
@@ -109,6 +125,9 @@ pub enum InboxActivity {
     Dislike(Content<DislikeType>),
     UndoVote(Content<UndoType>),
     Announce(Content<AnnounceType>),
+    Rsvp(Content<RsvpKind>),
+    /// An `Accept` or `Reject` of a `Join` (a Follow's answer is matched first).
+    RsvpReply(Content<RsvpReplyKind>),
     /// `Lock`, `Remove` or `Block` by a facilitator; accepted only inside a community's
     /// Announce.
     Moderation(Content<String>),
@@ -130,6 +149,8 @@ impl InboxActivity {
             InboxActivity::Accept(a) => serde_json::to_value(a),
             InboxActivity::Reject(a) => serde_json::to_value(a),
             InboxActivity::Undo(a) => serde_json::to_value(a),
+            InboxActivity::Rsvp(a) => serde_json::to_value(a),
+            InboxActivity::RsvpReply(a) => serde_json::to_value(a),
         };
         value.map_err(|e| FedError::App(AppError::Internal(e.into())))
     }
@@ -137,8 +158,24 @@ impl InboxActivity {
 
 /// The activity types [`InboxActivity`] understands; others are acknowledged and ignored.
 pub const ACCEPTED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Dislike",
-    "Announce", "Lock", "Remove", "Block", "Flag", "Add",
+    "Follow",
+    "Accept",
+    "Reject",
+    "Undo",
+    "Create",
+    "Update",
+    "Delete",
+    "Like",
+    "Dislike",
+    "Announce",
+    "Lock",
+    "Remove",
+    "Block",
+    "Flag",
+    "Add",
+    "Join",
+    "Leave",
+    "TentativeAccept",
 ];
 
 #[async_trait]
@@ -160,6 +197,8 @@ impl Activity for InboxActivity {
             InboxActivity::UndoVote(a) => &a.id,
             InboxActivity::Announce(a) => &a.id,
             InboxActivity::Moderation(a) => &a.id,
+            InboxActivity::Rsvp(a) => &a.id,
+            InboxActivity::RsvpReply(a) => &a.id,
         }
     }
 
@@ -177,6 +216,8 @@ impl Activity for InboxActivity {
             InboxActivity::UndoVote(a) => a.actor.inner(),
             InboxActivity::Announce(a) => a.actor.inner(),
             InboxActivity::Moderation(a) => a.actor.inner(),
+            InboxActivity::Rsvp(a) => a.actor.inner(),
+            InboxActivity::RsvpReply(a) => a.actor.inner(),
         }
     }
 
@@ -232,6 +273,29 @@ impl Activity for InboxActivity {
                 verify_same_origin(a.actor.inner(), &content::object_url(&a.object)?)?
             }
             InboxActivity::Like(_) | InboxActivity::Dislike(_) | InboxActivity::Announce(_) => {}
+            InboxActivity::Rsvp(a) => {
+                if !content::urls_in(&a.object)
+                    .first()
+                    .is_some_and(|e| urls.is_local(e))
+                {
+                    return Err(FedError::refused(
+                        "an answer must name an event of this instance",
+                    ));
+                }
+            }
+            InboxActivity::RsvpReply(a) => {
+                let join_actor = a.object.get("actor").map(content::urls_in);
+                if a.object.get("type").and_then(Value::as_str) != Some("Join")
+                    || !join_actor
+                        .as_ref()
+                        .and_then(|j| j.first())
+                        .is_some_and(|j| urls.is_local(j))
+                {
+                    return Err(FedError::refused(
+                        "only answers to our own members' Join are read",
+                    ));
+                }
+            }
             InboxActivity::Moderation(a) => {
                 if !matches!(
                     a.kind.as_str(),
@@ -374,10 +438,81 @@ impl Activity for InboxActivity {
                 inner.verify(data).await?;
                 Box::pin(apply(inner, data, Some(community))).await?;
             }
+            InboxActivity::Rsvp(rsvp) => {
+                let actor = rsvp.actor.dereference(data).await?;
+                let ActorRow::Person(person) = actor.row else {
+                    return Err(FedError::refused("only people answer events"));
+                };
+                let event = content::object_url(&rsvp.object)?;
+                let kind = match rsvp.kind {
+                    RsvpKind::Join => "Join",
+                    RsvpKind::TentativeAccept => "TentativeAccept",
+                    RsvpKind::Leave => "Leave",
+                };
+                let raw = serde_json::to_value(&rsvp)
+                    .map_err(|e| FedError::App(AppError::Internal(e.into())))?;
+                services::federation::receive_rsvp(state, person, kind.to_owned(), event, raw)
+                    .await?;
+            }
+            InboxActivity::RsvpReply(reply) => {
+                let join = content::object_url(&reply.object)?;
+                services::federation::receive_rsvp_reply(
+                    state,
+                    reply.kind == RsvpReplyKind::Accept,
+                    join,
+                )
+                .await?;
+            }
             other => apply(other, data, None).await?,
         }
         Ok(())
     }
+}
+
+/// One of our members' answers to an event elsewhere (`Join`, `TentativeAccept` or
+/// `Leave`), addressed to the event's community.
+pub fn rsvp(
+    urls: &Urls,
+    kind: &str,
+    person: &Url,
+    event: &Url,
+    group: &Url,
+) -> Result<(Url, Value), FedError> {
+    let id = new_activity_id(urls, &kind.to_lowercase())?;
+    Ok((
+        id.clone(),
+        json!({
+            "@context": context(),
+            "id": id,
+            "type": kind,
+            "actor": person,
+            "object": event,
+            "to": [group],
+        }),
+    ))
+}
+
+/// A community's answer to a `Join` of one of its events: `Accept`, or `Reject`.
+pub fn rsvp_reply(
+    urls: &Urls,
+    accepted: bool,
+    group: &Url,
+    participant: &Url,
+    join: Value,
+) -> Result<(Url, Value), FedError> {
+    let kind = if accepted { "Accept" } else { "Reject" };
+    let id = new_activity_id(urls, &kind.to_lowercase())?;
+    Ok((
+        id.clone(),
+        json!({
+            "@context": context(),
+            "id": id,
+            "type": kind,
+            "actor": group,
+            "object": without_context(join),
+            "to": [participant],
+        }),
+    ))
 }
 
 /// The `Follow` one of our members sends to a remote community.

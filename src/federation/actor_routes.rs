@@ -201,6 +201,7 @@ async fn group_featured(
             &detail.author,
             &detail.community,
             poll_of(&detail),
+            detail.event.as_ref(),
         )?);
     }
     Ok(ActivityJson(objects::ordered_collection(&id, items.len(), Some(items))).into_response())
@@ -233,6 +234,7 @@ async fn group_outbox(
             &detail.author,
             &detail.community,
             poll_of(detail),
+            detail.event.as_ref(),
         )?;
         let post_id = objects::post_id(&urls, &detail.post)?;
         let author = objects::person_id(&urls, &detail.author)?;
@@ -258,7 +260,14 @@ async fn post(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
     let urls = Urls::new(&state.config);
     let result = async {
         let d = services::posts::get(&state, None, id).await?;
-        let object = objects::thread(&urls, &d.post, &d.author, &d.community, poll_of(&d))?;
+        let object = objects::thread(
+            &urls,
+            &d.post,
+            &d.author,
+            &d.community,
+            poll_of(&d),
+            d.event.as_ref(),
+        )?;
         Ok(ActivityJson(object).into_response())
     }
     .await;

@@ -172,6 +172,15 @@ fn kind_name(activity: &InboxActivity) -> &'static str {
         InboxActivity::Dislike(_) => "Dislike",
         InboxActivity::Announce(_) => "Announce",
         InboxActivity::Moderation(_) => "moderation activity",
+        InboxActivity::Rsvp(a) => match a.kind {
+            super::activities::RsvpKind::Join => "Join",
+            super::activities::RsvpKind::TentativeAccept => "TentativeAccept",
+            super::activities::RsvpKind::Leave => "Leave",
+        },
+        InboxActivity::RsvpReply(a) => match a.kind {
+            super::activities::RsvpReplyKind::Accept => "Accept",
+            super::activities::RsvpReplyKind::Reject => "Reject",
+        },
     }
 }
 

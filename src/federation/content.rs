@@ -54,6 +54,23 @@ pub struct ContentDoc {
     pub closed: Value,
     #[serde(default)]
     pub voters_count: Value,
+    /// An `Event`'s organiser, when `attributedTo` names its group (Mobilizon).
+    #[serde(default)]
+    pub actor: Value,
+    #[serde(default)]
+    pub start_time: Value,
+    #[serde(default)]
+    pub timezone: Value,
+    #[serde(default)]
+    pub location: Value,
+    #[serde(default)]
+    pub join_mode: Value,
+    #[serde(default)]
+    pub maximum_attendee_capacity: Value,
+    #[serde(default)]
+    pub participant_count: Value,
+    #[serde(default, rename = "ical:status")]
+    pub ical_status: Value,
 }
 
 /// The URLs in a value that may be a string, an object with `id` or `href`, or an array.
@@ -76,13 +93,25 @@ impl ContentDoc {
             .map_err(|e| FedError::refused(format!("unreadable object: {e}")))
     }
 
+    /// Who wrote the object: its `attributedTo`, or for an `Event` from Mobilizon, which
+    /// attributes it to the organising group, the person named as its `actor`.
     pub fn author(&self) -> Option<Url> {
+        if self.kind == "Event"
+            && let Some(actor) = urls_in(&self.actor).into_iter().next()
+        {
+            return Some(actor);
+        }
         urls_in(&self.attributed_to).into_iter().next()
     }
 
-    /// Every actor the object is addressed to, `audience` first.
+    /// Every actor the object is addressed to, `audience` first; for an `Event`, the
+    /// group it is attributed to before all.
     pub fn addressed(&self) -> Vec<Url> {
-        let mut all: Vec<Url> = self.audience.iter().cloned().collect();
+        let mut all: Vec<Url> = Vec::new();
+        if self.kind == "Event" && !self.actor.is_null() {
+            all.extend(urls_in(&self.attributed_to));
+        }
+        all.extend(self.audience.iter().cloned());
         all.extend(urls_in(&self.to));
         all.extend(urls_in(&self.cc));
         all
@@ -222,6 +251,67 @@ impl ContentDoc {
             closes_at,
             options,
             voters_count: i32::try_from(voters.max(0)).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// The event an `Event` announces, read leniently: without a start time it is no
+    /// event (and is stored as a plain thread).
+    pub fn event(&self) -> Option<crate::services::events::RemoteEvent> {
+        if self.kind != "Event" {
+            return None;
+        }
+        let time = |v: &Value| {
+            v.as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.naive_utc())
+        };
+        let starts_at = time(&self.start_time)?;
+        let ends_at = time(&self.end_time).unwrap_or(starts_at);
+        let count = |v: &Value| v.as_i64().and_then(|n| i32::try_from(n).ok());
+        let address = match &self.location {
+            Value::Object(place) => {
+                let mut parts: Vec<String> = Vec::new();
+                if let Some(name) = place.get("name").and_then(Value::as_str) {
+                    parts.push(name.trim().to_owned());
+                }
+                match place.get("address") {
+                    Some(Value::String(a)) => parts.push(a.trim().to_owned()),
+                    Some(Value::Object(a)) => {
+                        for key in [
+                            "streetAddress",
+                            "addressLocality",
+                            "postalCode",
+                            "addressRegion",
+                            "addressCountry",
+                        ] {
+                            if let Some(part) = a.get(key).and_then(Value::as_str) {
+                                parts.push(part.trim().to_owned());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                let mut unique: Vec<String> = Vec::new();
+                for part in parts.into_iter().filter(|p| !p.is_empty()) {
+                    if !unique.contains(&part) {
+                        unique.push(part);
+                    }
+                }
+                (!unique.is_empty()).then(|| plain_text(&unique.join(", ")))
+            }
+            Value::String(a) if !a.trim().is_empty() => Some(plain_text(a)),
+            _ => None,
+        };
+        Some(crate::services::events::RemoteEvent {
+            starts_at,
+            ends_at,
+            timezone: self.timezone.as_str().unwrap_or("UTC").to_owned(),
+            address,
+            online_link: None,
+            capacity: count(&self.maximum_attendee_capacity),
+            join_mode: self.join_mode.as_str().unwrap_or("free").to_owned(),
+            going_count: count(&self.participant_count).unwrap_or(0),
+            cancelled: self.ical_status.as_str() == Some("CANCELLED"),
         })
     }
 

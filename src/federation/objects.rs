@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::urls::Urls;
-use crate::db::models::{DbComment, DbCommunity, DbPerson, DbPoll, DbPollOption, DbPost};
+use crate::db::models::{DbComment, DbCommunity, DbEvent, DbPerson, DbPoll, DbPollOption, DbPost};
 use crate::error::AppResult;
 use crate::types::Visibility;
 
@@ -343,8 +343,13 @@ pub fn thread(
     author: &DbPerson,
     community: &DbCommunity,
     poll: Option<(&DbPoll, &[DbPollOption])>,
+    event: Option<&DbEvent>,
 ) -> AppResult<Value> {
     let mut object = page(urls, post, author, community)?;
+    if let Some(event) = event {
+        add_event(urls, &mut object, event, author, community)?;
+        return Ok(object);
+    }
     let Some((poll, options)) = poll else {
         return Ok(object);
     };
@@ -373,6 +378,63 @@ pub fn thread(
         );
     }
     Ok(object)
+}
+
+/// Makes a thread's `Page` the `Event` it is, in Mobilizon's shape: attributed to the
+/// community with the organiser as `actor`, times in UTC with the zone beside them, the
+/// address as a `Place`, and the going count as `participantCount`. The online link is
+/// never sent: it is for people going, and an Event goes to every follower.
+fn add_event(
+    urls: &Urls,
+    object: &mut Value,
+    event: &DbEvent,
+    organiser: &DbPerson,
+    community: &DbCommunity,
+) -> AppResult<()> {
+    object["type"] = json!("Event");
+    object["attributedTo"] = json!(community_id(urls, community)?);
+    object["actor"] = json!(person_id(urls, organiser)?);
+    object["startTime"] = json!(utc(event.starts_at));
+    object["endTime"] = json!(utc(event.ends_at));
+    object["timezone"] = json!(event.timezone);
+    object["joinMode"] = json!(event.join_mode);
+    object["isOnline"] = json!(event.online_link.is_some() && event.address.is_none());
+    object["participantCount"] = json!(event.going_count);
+    object["maximumAttendeeCapacity"] = json!(event.capacity.unwrap_or(0));
+    object["remainingAttendeeCapacity"] =
+        json!(event.capacity.map(|c| (c - event.going_count).max(0)));
+    object["ical:status"] = json!(if event.cancelled {
+        "CANCELLED"
+    } else {
+        "CONFIRMED"
+    });
+    object["anonymousParticipationEnabled"] = json!(false);
+    if let Some(address) = &event.address {
+        object["location"] = json!({
+            "type": "Place",
+            "name": address,
+            "address": {"type": "PostalAddress", "streetAddress": address},
+        });
+    }
+    if let Some(Value::Array(terms)) = object.get_mut("@context") {
+        terms.push(json!({
+            "mz": "https://joinmobilizon.org/ns#",
+            "sc": "http://schema.org#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "timezone": {"@id": "mz:timezone", "@type": "sc:Text"},
+            "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
+            "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
+            "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
+            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
+            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
+            "anonymousParticipationEnabled": {"@id": "mz:anonymousParticipationEnabled", "@type": "sc:Boolean"},
+            "location": {"@id": "sc:location", "@type": "sc:Place"},
+            "address": {"@id": "sc:address", "@type": "sc:PostalAddress"},
+            "PostalAddress": "sc:PostalAddress",
+            "streetAddress": "sc:streetAddress",
+        }));
+    }
+    Ok(())
 }
 
 /// A comment: `Note` replying to its thread or parent comment.

@@ -559,12 +559,14 @@ pub(crate) fn federate_post(
         Change::Delete => serde_json::json!(urls.post(post.id)?),
         _ => {
             let poll = db::polls::poll(conn, post.id)?;
+            let event = db::events::event(conn, post.id)?;
             crate::federation::objects::thread(
                 urls,
                 &post,
                 &author,
                 &community,
                 poll.as_ref().map(|(p, o)| (p, o.as_slice())),
+                event.as_ref(),
             )?
         }
     };
@@ -805,6 +807,101 @@ pub(crate) fn send_poll_votes(
     Ok(notes)
 }
 
+/// Queues one of our members' answer to an event from another server, sent to the
+/// event's community: `Join` for going, `TentativeAccept` for maybe, `Leave` for not
+/// going or a withdrawn answer. Returns the activity's id.
+pub(crate) fn send_rsvp(
+    conn: &mut DbConn,
+    urls: &Urls,
+    post: &crate::db::models::DbPost,
+    community: &DbCommunity,
+    person_id: i64,
+    answer: Option<crate::services::events::Rsvp>,
+) -> AppResult<Url> {
+    use crate::services::events::Rsvp;
+    let person = db::persons::person(conn, person_id)?;
+    let actor = urls.person(&person.name)?;
+    let event = crate::federation::objects::post_id(urls, post)?;
+    let group = ApActor::community(urls, community.clone()).map_err(fed)?;
+    let kind = match answer {
+        Some(Rsvp::Going) => "Join",
+        Some(Rsvp::Maybe) => "TentativeAccept",
+        Some(Rsvp::Declined) | None => "Leave",
+    };
+    let (id, activity) = activities::rsvp(urls, kind, &actor, &event, &group.id).map_err(fed)?;
+    enqueue(
+        conn,
+        &id,
+        &activity,
+        &group.delivery_inbox(),
+        Signer::Person(person.id),
+    )?;
+    Ok(id)
+}
+
+/// An answer from another server to one of our events. A `Join` is answered with the
+/// community's `Accept`, or `Reject` when the event is full or closed to them.
+pub async fn receive_rsvp(
+    state: &AppState,
+    person: DbPerson,
+    kind: String,
+    event: Url,
+    activity: Value,
+) -> AppResult<()> {
+    use crate::services::events::Rsvp;
+    let urls = Urls::new(&state.config);
+    state
+        .write_and_deliver(move |conn| {
+            let post = local_post(conn, &urls, &event)?
+                .ok_or_else(|| refuse("that is not an event of this server"))?;
+            let answer = match kind.as_str() {
+                "Join" => Some(Rsvp::Going),
+                "TentativeAccept" => Some(Rsvp::Maybe),
+                _ => None,
+            };
+            let id = activity
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let taken =
+                crate::services::events::receive_rsvp(conn, &urls, &person, &post, answer, &id)?;
+            if kind != "Join" {
+                return if taken {
+                    Ok(())
+                } else {
+                    Err(refuse("that answer is not allowed for this event"))
+                };
+            }
+            let community = db::communities::by_id(conn, post.community_id)?;
+            let group = urls.community(&community.name)?;
+            let participant = ApActor::person(&urls, person.clone()).map_err(fed)?;
+            let (reply_id, reply) =
+                activities::rsvp_reply(&urls, taken, &group, &participant.id, activity)
+                    .map_err(fed)?;
+            enqueue(
+                conn,
+                &reply_id,
+                &reply,
+                &participant.delivery_inbox(),
+                Signer::Community(community.id),
+            )
+        })
+        .await
+}
+
+/// The event's server answered one of our members' `Join`. A `Reject` drops the answer
+/// here; an `Accept` confirms what is already stored.
+pub async fn receive_rsvp_reply(state: &AppState, accepted: bool, join_id: Url) -> AppResult<()> {
+    if accepted {
+        return Ok(());
+    }
+    state
+        .db
+        .write(move |conn| crate::services::events::join_refused(conn, join_id.as_str()))
+        .await
+}
+
 /// One of our own threads named by its id, if that is what the id names.
 pub(crate) fn local_post(
     conn: &mut DbConn,
@@ -955,6 +1052,9 @@ pub async fn receive_thread(
             };
             if let Some(poll) = doc.poll() {
                 crate::services::polls::store_remote(conn, post_id, &poll)?;
+            }
+            if let Some(event) = doc.event() {
+                crate::services::events::store_remote(conn, post_id, community.id, &event)?;
             }
             pass_on(conn, &urls, &community, &raw)
         })

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod comments;
 pub mod communities;
 pub mod delivery;
+pub mod events;
 pub mod federation;
 pub mod moderation;
 pub mod permissions;

@@ -27,6 +27,8 @@ pub struct PostDetail {
     pub my_vote: i32,
     /// The thread's poll as the viewer sees it, if it has one.
     pub poll: Option<crate::services::polls::Poll>,
+    /// The event the thread is, if it is one.
+    pub event: Option<crate::db::models::DbEvent>,
 }
 
 /// What a new or edited thread holds.
@@ -149,13 +151,26 @@ pub(crate) fn detail(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppR
         None => 0,
     };
     let poll = crate::services::polls::load_for(conn, &post, viewer, access.moderator)?;
+    let event = db::events::event(conn, post.id)?;
     Ok(PostDetail {
         post,
         author,
         community: access.community,
         my_vote,
         poll,
+        event,
     })
+}
+
+/// Fills in the events among a list of threads, in one query.
+fn attach_events(conn: &mut DbConn, details: &mut [PostDetail]) -> AppResult<()> {
+    let ids: Vec<i64> = details.iter().map(|d| d.post.id).collect();
+    for event in crate::services::events::events_of(conn, &ids)? {
+        if let Some(d) = details.iter_mut().find(|d| d.post.id == event.post_id) {
+            d.event = Some(event);
+        }
+    }
+    Ok(())
 }
 
 /// The newest threads a local member started in public communities, for their feed.
@@ -227,6 +242,7 @@ pub async fn list(
                         author,
                         community: access.community.clone(),
                         poll: None,
+                        event: None,
                     };
                     (detail, active_at)
                 })
@@ -237,6 +253,7 @@ pub async fn list(
                 viewer.as_ref(),
                 access.moderator,
             )?;
+            attach_events(conn, &mut details)?;
             Ok(details.into_iter().zip(times).collect::<Vec<_>>())
         })
         .await?;
@@ -275,9 +292,11 @@ pub async fn feed(
                     author,
                     community,
                     poll: None,
+                    event: None,
                 })
                 .collect();
             crate::services::polls::load_many(conn, &mut details, Some(&actor), false)?;
+            attach_events(conn, &mut details)?;
             Ok(details)
         })
         .await?;

@@ -6,6 +6,8 @@
 //! pages and ActivityPub JSON.
 
 mod admin;
+mod answer_event;
+mod calendars;
 mod communities;
 mod community;
 mod compose;
@@ -13,6 +15,8 @@ mod delete_comment;
 mod delete_thread;
 mod edit_comment;
 mod edit_thread;
+mod event_form;
+mod events;
 mod feeds;
 mod home;
 mod join_community;
@@ -98,6 +102,21 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/c/{name}/feed", get(feeds::community_feed))
         .route("/u/{name}/feed", get(feeds::member_feed))
+        .route("/c/{name}/events.ics", get(calendars::community_calendar))
+        .route("/c/{name}/events", get(events::show_events))
+        .route(
+            "/c/{name}/events/new",
+            get(event_form::new_event_form).post(event_form::submit_new_event),
+        )
+        .route("/events/{id}", get(events::show_event))
+        .route(
+            "/events/{id}/edit",
+            get(event_form::edit_event_form).post(event_form::submit_edit_event),
+        )
+        .route("/events/{id}/rsvp", post(answer_event::answer_event))
+        .route("/events/{id}/cancel", post(answer_event::cancel_event))
+        .route("/events/{id}/sessions", post(answer_event::add_session))
+        .route("/u/{name}/events.ics", get(calendars::member_calendar))
         .route(
             "/c/{name}/manage",
             get(manage::overview::show_manage).post(manage::overview::save_community),

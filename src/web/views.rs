@@ -133,6 +133,8 @@ pub struct PostView {
     pub edited: Option<Time>,
     pub mine: bool,
     pub poll: Option<PollView>,
+    /// The thread is an event, whose page has its time, place and answer forms.
+    pub is_event: bool,
 }
 
 /// A thread's poll on its page: the form to vote and, when the viewer may see them, the
@@ -205,6 +207,7 @@ impl PostView {
             edited: p.updated_at.map(Time::new),
             mine: viewer.is_some_and(|v| v.person_id == p.author_id),
             poll: d.poll.as_ref().map(PollView::new),
+            is_event: d.event.is_some(),
         }
     }
 }

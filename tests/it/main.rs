@@ -11,6 +11,7 @@ mod cli;
 mod communities;
 mod content;
 mod crash;
+mod events;
 mod federation;
 mod feeds;
 mod fixtures;

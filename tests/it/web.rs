@@ -1417,3 +1417,76 @@ on_both_backends! {
         assert_eq!(owner.get(&format!("/posts/{id}")).await.ok()["poll"]["voters_count"], 0);
     }
 }
+
+/// A facilitator and a member use the event pages in a real browser, with axe-core on
+/// each: the events list, the event form (with an error), an event, and answering it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_use_the_event_pages_in_a_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let Some(browser) =
+        Browser::start("web::members_use_the_event_pages_in_a_browser", &app.base).await
+    else {
+        return;
+    };
+    let fay = app.member("fay").await;
+    fay.creates_community("housing", "public").await;
+    let id = fay
+        .post(
+            "/communities/housing/events",
+            serde_json::json!({"title": "Damp surgery", "description": "Bring photos.",
+                "starts_at": "2099-03-02T10:00", "ends_at": "2099-03-02T12:00", "timezone": "Europe/London",
+                "address": "Civic Hall, Leeds", "online_link": "https://meet.example/damp", "capacity": 20}),
+        )
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_i64()
+        .expect("event id");
+    fay.post(
+        &format!("/events/{id}/sessions"),
+        serde_json::json!({"title": "Landlord duties", "starts_at": "2099-03-02T10:00", "ends_at": "2099-03-02T11:00"}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+
+    browser.open("/login").await;
+    browser.fill("#login", "fay").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+    browser.open("/c/housing").await;
+    browser.follow("Events").await;
+    browser.sees("Damp surgery").await;
+    browser.check_accessibility().await;
+    browser.follow("Create an event").await;
+    browser.check_accessibility().await;
+    browser.press("Create event").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+
+    browser.open(&format!("/events/{id}")).await;
+    browser.sees("Programme").await;
+    browser.sees("Landlord duties").await;
+    browser.check_accessibility().await;
+    browser.follow("Edit the event").await;
+    browser.check_accessibility().await;
+    browser.open(&format!("/post/{id}")).await;
+    browser
+        .follow("when and where it is, and your answer")
+        .await;
+    browser.sees("Programme").await;
+    browser.press("Sign out").await;
+
+    app.member("ben").await;
+    browser.open("/login").await;
+    browser.fill("#login", "ben").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+    browser.open(&format!("/events/{id}")).await;
+    browser.sees("The link is shown to people going").await;
+    browser.press("Going to Damp surgery").await;
+    browser.sees("https://meet.example/damp").await;
+    browser.sees("Your answer: going").await;
+    browser.check_accessibility().await;
+    browser.open("/c/housing/events?when=past").await;
+    browser.sees("No past events").await;
+    browser.check_accessibility().await;
+}

@@ -1,0 +1,3 @@
+DROP TABLE event_sessions;
+DROP TABLE event_rsvps;
+DROP TABLE events;
