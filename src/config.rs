@@ -19,6 +19,58 @@ pub struct Config {
     pub registration: RegistrationConfig,
     pub limits: LimitsConfig,
     pub federation: FederationConfig,
+    /// Outgoing e-mail. Without it nothing is ever sent: sign-up needs no verification
+    /// and nobody gets a digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// How to reach the SMTP server that sends our e-mail.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Never logged: the `Debug` form hides it.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The sender, such as `"Guildhall <noreply@east.example.org>"`.
+    pub from: String,
+    #[serde(default)]
+    pub tls: SmtpTls,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("from", &self.from)
+            .field("tls", &self.tls)
+            .finish()
+    }
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text: only for a server on the same machine or in tests.
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -230,6 +282,7 @@ impl Default for Config {
                 policy: FederationPolicy::Open,
                 domains: Vec::new(),
             },
+            smtp: None,
         }
     }
 }
@@ -359,6 +412,23 @@ impl Config {
         }
         if self.registration.invite_ttl_hours == 0 {
             bail!("registration.invite_ttl_hours: must be at least 1");
+        }
+        if let Some(smtp) = &self.smtp {
+            if smtp.host.trim().is_empty() {
+                bail!("smtp.host: must name the SMTP server, such as \"smtp.example.org\"");
+            }
+            if smtp.port == 0 {
+                bail!("smtp.port: must be between 1 and 65535");
+            }
+            if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+                bail!(
+                    "smtp.from: {:?} is not an address such as \"Guildhall <noreply@example.org>\"",
+                    smtp.from
+                );
+            }
+            if smtp.username.is_some() != smtp.password.is_some() {
+                bail!("smtp.username and smtp.password: give both or neither");
+            }
         }
         Ok(())
     }

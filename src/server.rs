@@ -91,11 +91,14 @@ impl Server {
         }
         tracing::info!(address = %self.listener.local_addr()?, base = %self.state.config.base_url(), "serving");
         federation::delivery::spawn(self.federation.clone());
+        let hourly = tokio::spawn(services::digest::run_hourly(self.state.clone()));
         let app = app(self.state, self.federation)
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")
+            .context("serving HTTP");
+        hourly.abort();
+        served
     }
 }

@@ -8,12 +8,14 @@ pub mod views;
 mod accounts;
 mod admin;
 mod auth;
+mod blogs;
 mod comments;
 mod communities;
 mod events;
 mod federation;
 mod me;
 mod members;
+mod notifications;
 mod posts;
 mod reports;
 mod search;
@@ -59,6 +61,24 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(setup::complete_setup::complete_setup))
         .routes(routes!(accounts::sign_up::sign_up))
+        .routes(routes!(accounts::verify_email::verify_email))
+        .routes(routes!(accounts::resend_verification::resend_verification))
+        .routes(routes!(
+            me::set_digest::get_digest,
+            me::set_digest::set_digest
+        ))
+        .routes(routes!(blogs::list_blog_posts::list_blog_posts))
+        .routes(routes!(blogs::create_blog_post::create_blog_post))
+        .routes(routes!(
+            blogs::get_blog_post::get_blog_post,
+            blogs::edit_blog_post::edit_blog_post,
+            blogs::delete_blog_post::delete_blog_post
+        ))
+        .routes(routes!(
+            blogs::list_blog_comments::list_blog_comments,
+            blogs::comment_blog_post::comment_blog_post
+        ))
+        .routes(routes!(blogs::delete_blog_comment::delete_blog_comment))
         .routes(routes!(auth::log_in::log_in))
         .routes(routes!(auth::log_out::log_out))
         .routes(routes!(auth::create_token::create_token))
@@ -72,6 +92,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(members::get_member::get_member))
         .routes(routes!(members::list_members::list_members))
         .routes(routes!(search::search_content::search_content))
+        .routes(routes!(
+            notifications::list_notifications::list_notifications
+        ))
+        .routes(routes!(notifications::count_unread::count_unread))
+        .routes(routes!(notifications::mark_read::mark_read))
+        .routes(routes!(notifications::mark_all_read::mark_all_read))
         .routes(routes!(admin::list_pending_accounts::list_pending_accounts))
         .routes(routes!(admin::approve_account::approve_account))
         .routes(routes!(admin::reject_account::reject_account))

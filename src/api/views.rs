@@ -521,3 +521,110 @@ pub struct AttendeeView {
     /// `going`, `maybe` or `declined`.
     pub status: String,
 }
+
+/// Something a member is told about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: crate::services::notifications::Kind,
+    /// One sentence for people.
+    pub summary: String,
+    /// The path of the page it is about, on this instance.
+    pub link: String,
+    /// Who caused it; absent for reminders.
+    pub actor: Option<AuthorView>,
+    pub community_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub blog_post_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    /// When it was marked read; absent while unread.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::services::notifications::NotificationDetail> for NotificationView {
+    fn from(d: crate::services::notifications::NotificationDetail) -> Self {
+        let n = d.notification;
+        NotificationView {
+            id: n.id,
+            kind: crate::services::notifications::Kind::from_db(&n.kind)
+                .unwrap_or(crate::services::notifications::Kind::Reply),
+            summary: n.summary,
+            link: n.link,
+            actor: d.actor.map(Into::into),
+            community_id: n.community_id,
+            post_id: n.post_id,
+            comment_id: n.comment_id,
+            blog_post_id: n.blog_post_id,
+            event_id: n.event_id,
+            created_at: utc(n.created_at),
+            read_at: n.read_at.map(utc),
+        }
+    }
+}
+
+/// A member's blog post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlogPostView {
+    pub id: i64,
+    pub author: AuthorView,
+    pub title: String,
+    /// The text as written (Markdown).
+    pub body: String,
+    /// The text rendered to sanitised HTML.
+    pub body_html: String,
+    pub comment_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl BlogPostView {
+    pub fn new(post: crate::db::models::DbBlogPost, author: DbPerson) -> BlogPostView {
+        BlogPostView {
+            id: post.id,
+            author: author.into(),
+            title: post.title,
+            body: post.body,
+            body_html: post.body_html,
+            comment_count: post.comment_count,
+            created_at: utc(post.created_at),
+            updated_at: post.updated_at.map(utc),
+        }
+    }
+}
+
+impl From<crate::services::blogs::BlogPostDetail> for BlogPostView {
+    fn from(d: crate::services::blogs::BlogPostDetail) -> Self {
+        BlogPostView::new(d.post, d.author)
+    }
+}
+
+/// A comment on a blog post. A deleted one keeps its place with its text withheld.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlogCommentView {
+    pub id: i64,
+    pub blog_post_id: i64,
+    pub author: AuthorView,
+    pub body: String,
+    pub body_html: String,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::services::blogs::BlogCommentDetail> for BlogCommentView {
+    fn from(d: crate::services::blogs::BlogCommentDetail) -> Self {
+        let c = d.comment;
+        BlogCommentView {
+            id: c.id,
+            blog_post_id: c.blog_post_id,
+            author: d.author.into(),
+            body: c.body,
+            body_html: c.body_html,
+            deleted: c.deleted,
+            created_at: utc(c.created_at),
+            updated_at: c.updated_at.map(utc),
+        }
+    }
+}

@@ -5,12 +5,15 @@
 //! schema and one query per operation for both backends, SQLite is synchronous anyway,
 //! and each call runs on tokio's blocking pool, so the async runtime never waits on it.
 
+pub mod blogs;
 pub mod communities;
 pub mod content;
+pub mod digest;
 pub mod events;
 pub mod federation;
 pub mod models;
 pub mod moderation;
+pub mod notifications;
 pub mod persons;
 pub mod policy;
 pub mod polls;

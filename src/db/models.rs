@@ -56,6 +56,12 @@ pub struct DbLocalUser {
     pub approved: bool,
     pub application: Option<String>,
     pub created_at: NaiveDateTime,
+    /// False while a sign-up waits for its e-mail link to be followed.
+    pub email_verified: bool,
+    /// How often the member wants the activity digest: `off`, `daily` or `weekly`.
+    pub digest: String,
+    /// The end of the window the last digest covered.
+    pub last_digest_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -68,6 +74,7 @@ pub struct NewLocalUser<'a> {
     pub approved: bool,
     pub application: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -356,5 +363,91 @@ pub struct DbEventSession {
     pub speaker: Option<String>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// A member's blog post: ours, or a remote person's Article.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = blog_posts)]
+pub struct DbBlogPost {
+    pub id: i64,
+    pub author_id: i64,
+    pub ap_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub deleted: bool,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = blog_posts)]
+pub struct NewBlogPost<'a> {
+    pub author_id: i64,
+    pub ap_id: Option<&'a str>,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = blog_comments)]
+pub struct DbBlogComment {
+    pub id: i64,
+    pub blog_post_id: i64,
+    pub author_id: i64,
+    pub ap_id: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = blog_comments)]
+pub struct NewBlogComment<'a> {
+    pub blog_post_id: i64,
+    pub author_id: i64,
+    pub ap_id: Option<&'a str>,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = notifications)]
+pub struct DbNotification {
+    pub id: i64,
+    pub recipient_id: i64,
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub summary: String,
+    pub link: String,
+    pub community_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub blog_post_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification {
+    pub recipient_id: i64,
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub summary: String,
+    pub link: String,
+    pub community_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub blog_post_id: Option<i64>,
+    pub event_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }

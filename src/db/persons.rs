@@ -412,3 +412,90 @@ pub fn directory(
         .select(DbPerson::as_select())
         .load(conn)?)
 }
+
+pub fn set_email_verified(conn: &mut DbConn, person_id: i64, verified: bool) -> AppResult<()> {
+    diesel::update(local_users::table.filter(local_users::person_id.eq(person_id)))
+        .set(local_users::email_verified.eq(verified))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_user_email_verified(conn: &mut DbConn, user_id: i64) -> AppResult<()> {
+    diesel::update(local_users::table.find(user_id))
+        .set(local_users::email_verified.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces an account's outstanding verification link.
+pub fn put_email_verification(
+    conn: &mut DbConn,
+    user_id: i64,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::delete(email_verifications::table.find(user_id)).execute(conn)?;
+    diesel::insert_into(email_verifications::table)
+        .values((
+            email_verifications::user_id.eq(user_id),
+            email_verifications::token_hash.eq(token_hash),
+            email_verifications::created_at.eq(super::now()),
+            email_verifications::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Uses up a live verification link; returns whose it was.
+pub fn take_email_verification(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<i64>> {
+    let user_id: Option<i64> = email_verifications::table
+        .filter(email_verifications::token_hash.eq(token_hash))
+        .filter(email_verifications::expires_at.gt(now))
+        .select(email_verifications::user_id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = user_id {
+        diesel::delete(email_verifications::table.find(id)).execute(conn)?;
+    }
+    Ok(user_id)
+}
+
+/// Sets how often a member gets the activity digest.
+pub fn set_digest(conn: &mut DbConn, user_id: i64, digest: &str) -> AppResult<()> {
+    diesel::update(local_users::table.find(user_id))
+        .set(local_users::digest.eq(digest))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Members who get a digest at all, with their person rows.
+pub fn digest_subscribers(conn: &mut DbConn) -> AppResult<Vec<(DbLocalUser, DbPerson)>> {
+    Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(local_users::digest.ne("off"))
+        .filter(local_users::approved.eq(true))
+        .filter(local_users::email_verified.eq(true))
+        .filter(persons::deleted.eq(false))
+        .select((DbLocalUser::as_select(), DbPerson::as_select()))
+        .load(conn)?)
+}
+
+pub fn set_last_digest(conn: &mut DbConn, user_id: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(local_users::table.find(user_id))
+        .set(local_users::last_digest_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn local_user_by_id(conn: &mut DbConn, id: i64) -> AppResult<Option<(DbLocalUser, DbPerson)>> {
+    Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(local_users::id.eq(id))
+        .select((DbLocalUser::as_select(), DbPerson::as_select()))
+        .first(conn)
+        .optional()?)
+}

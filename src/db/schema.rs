@@ -50,6 +50,9 @@ diesel::table! {
         approved -> Bool,
         application -> Nullable<Text>,
         created_at -> Timestamp,
+        email_verified -> Bool,
+        digest -> Text,
+        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -360,7 +363,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blog_posts (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        ap_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        body_html -> Text,
+        deleted -> Bool,
+        comment_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    blog_comments (id) {
+        id -> BigInt,
+        blog_post_id -> BigInt,
+        author_id -> BigInt,
+        ap_id -> Nullable<Text>,
+        body -> Text,
+        body_html -> Text,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        summary -> Text,
+        link -> Text,
+        community_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        blog_post_id -> Nullable<BigInt>,
+        event_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_verifications (user_id) {
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(local_users -> persons (person_id));
+diesel::joinable!(blog_posts -> persons (author_id));
+diesel::joinable!(blog_comments -> blog_posts (blog_post_id));
+diesel::joinable!(blog_comments -> persons (author_id));
+diesel::joinable!(email_verifications -> local_users (user_id));
 diesel::joinable!(posts -> communities (community_id));
 diesel::joinable!(posts -> persons (author_id));
 diesel::joinable!(comments -> posts (post_id));
@@ -410,4 +473,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     peer_software,
     person_followers,
     federation_peers,
+    blog_posts,
+    blog_comments,
+    notifications,
+    email_verifications,
 );

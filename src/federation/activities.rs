@@ -1053,7 +1053,30 @@ async fn store(
         };
         return Ok(services::polls::receive_vote(state, person, doc.id, question, choice).await?);
     }
+    if let Some(parent) = doc.in_reply_to.clone()
+        && services::blogs::replies_to_blog(state, &parent).await?
+    {
+        return Ok(services::blogs::receive_comment(state, person, doc).await?);
+    }
     match doc.kind.as_str() {
+        // A blog post from someone our members follow addresses no community: kept as
+        // their blog post rather than refused.
+        "Article" if doc.in_reply_to.is_none() && via.is_none() => {
+            match services::federation::receive_thread(
+                state,
+                person.clone(),
+                doc.clone(),
+                None,
+                raw,
+            )
+            .await
+            {
+                Err(crate::error::AppError::NotFound("community")) => {
+                    Ok(services::blogs::receive_article(state, person, doc).await?)
+                }
+                other => Ok(other?),
+            }
+        }
         "Page" | "Article" | "Video" | "Event" | "Question" if doc.in_reply_to.is_none() => {
             Ok(services::federation::receive_thread(state, person, doc, via, raw).await?)
         }

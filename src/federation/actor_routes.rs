@@ -26,6 +26,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/c/{name}/outbox", get(group_outbox))
         .route("/post/{id}", get(post))
         .route("/comment/{id}", get(comment))
+        .route("/blog/{id}", get(blog_post))
+        .route("/blog-comment/{id}", get(blog_comment))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             super::secure::require_signed_fetch,
@@ -92,11 +94,12 @@ async fn instance(
 async fn person(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Path(name): Path<String>,
 ) -> Response {
     if !wants_activity_json(&headers) {
         return html(&state, &headers, |v| {
-            crate::web::show_member(&state, v, &name)
+            crate::web::show_member(&state, v, &name, &uri)
         })
         .await;
     }
@@ -313,4 +316,53 @@ async fn comment(
     }
     .await;
     or_tombstone(result, urls.comment(id), "Note")
+}
+
+/// A member's blog post: its `Article`, or its page.
+async fn blog_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    if !wants_activity_json(&headers) {
+        return html(&state, &headers, |v| {
+            crate::web::show_blog_post(&state, v, id)
+        })
+        .await;
+    }
+    let urls = Urls::new(&state.config);
+    let result = async {
+        let d = services::blogs::get(&state, id).await?;
+        if d.author.domain.is_some() {
+            return Err(AppError::NotFound("blog post"));
+        }
+        Ok(ActivityJson(objects::article(&urls, &d.post, &d.author)?).into_response())
+    }
+    .await;
+    or_tombstone(result, urls.blog_post(id), "Article")
+}
+
+/// A comment on a blog post: its `Note`, or the post's page at the comment.
+async fn blog_comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    if !wants_activity_json(&headers) {
+        return match services::blogs::comment_post(&state, id).await {
+            Ok(post) => crate::web::render::see_other(&format!("/blog/{post}#comment-{id}")),
+            Err(e) => WebError::from(e).into_response(),
+        };
+    }
+    let urls = Urls::new(&state.config);
+    let result = async {
+        let c = services::blogs::comment_detail(&state, id).await?;
+        if c.comment.deleted || c.author.domain.is_some() {
+            return Err(AppError::Gone("this comment is gone".into()));
+        }
+        let object = objects::blog_note(&urls, &c.comment, &c.author, &c.post, &c.post_author)?;
+        Ok(ActivityJson(object).into_response())
+    }
+    .await;
+    or_tombstone(result, urls.blog_comment(id), "Note")
 }

@@ -568,6 +568,65 @@ pub fn ordered_collection(id: &Url, total: usize, items: Option<Vec<Value>>) -> 
     collection
 }
 
+/// A member's blog post: an `Article` from their `Person`, public, copied to their
+/// followers, as Mastodon shows long-form posts.
+pub fn article(
+    urls: &Urls,
+    post: &crate::db::models::DbBlogPost,
+    author: &DbPerson,
+) -> AppResult<Value> {
+    let id = urls.blog_post(post.id)?;
+    Ok(json!({
+        "@context": context(),
+        "type": "Article",
+        "id": id,
+        "attributedTo": person_id(urls, author)?,
+        "to": [PUBLIC],
+        "cc": [urls.person_part(&author.name, "followers")?],
+        "name": post.title,
+        "content": post.body_html,
+        "contentMap": {urls.language(): post.body_html},
+        "mediaType": "text/html",
+        "source": Source::markdown(&post.body),
+        "tag": hashtags(&post.body),
+        "url": id,
+        "published": utc(post.created_at),
+        "updated": post.updated_at.map(utc),
+    }))
+}
+
+/// A comment on a blog post: a public `Note` replying to the `Article`.
+pub fn blog_note(
+    urls: &Urls,
+    comment: &crate::db::models::DbBlogComment,
+    author: &DbPerson,
+    post: &crate::db::models::DbBlogPost,
+    post_author: &DbPerson,
+) -> AppResult<Value> {
+    let id = urls.blog_comment(comment.id)?;
+    let article = match &post.ap_id {
+        Some(ap_id) => Url::parse(ap_id).map_err(|e| crate::error::AppError::Internal(e.into()))?,
+        None => urls.blog_post(post.id)?,
+    };
+    Ok(json!({
+        "@context": context(),
+        "type": "Note",
+        "id": id,
+        "attributedTo": person_id(urls, author)?,
+        "to": [PUBLIC],
+        "cc": [person_id(urls, post_author)?],
+        "inReplyTo": article,
+        "context": article,
+        "content": comment.body_html,
+        "contentMap": {urls.language(): comment.body_html},
+        "mediaType": "text/html",
+        "source": Source::markdown(&comment.body),
+        "url": id,
+        "published": utc(comment.created_at),
+        "updated": comment.updated_at.map(utc),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

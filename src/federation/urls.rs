@@ -66,6 +66,16 @@ impl Urls {
         self.url(&format!("/comment/{id}"))
     }
 
+    /// A member's blog post, served as an `Article`.
+    pub fn blog_post(&self, id: i64) -> AppResult<Url> {
+        self.url(&format!("/blog/{id}"))
+    }
+
+    /// A comment on a blog post, served as a `Note`.
+    pub fn blog_comment(&self, id: i64) -> AppResult<Url> {
+        self.url(&format!("/blog-comment/{id}"))
+    }
+
     /// Whether an id names something on this instance.
     pub fn is_local(&self, id: &Url) -> bool {
         Url::parse(&self.base).is_ok_and(|base| base.origin() == id.origin())

@@ -41,7 +41,12 @@ pub struct SignUp {
 pub struct NewAccount {
     pub person: DbPerson,
     pub approved: bool,
+    /// False while the e-mail address waits to be confirmed by its link.
+    pub email_verified: bool,
 }
+
+/// How long an e-mail verification link works.
+const VERIFICATION_HOURS: i64 = 48;
 
 /// Signs up under the instance's sign-up mode and e-mail domain rules.
 #[tracing::instrument(skip_all, fields(name = %input.name))]
@@ -86,7 +91,10 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<NewAccount> {
         .invite_code
         .filter(|c| !c.trim().is_empty())
         .map(|code| token_hash(code.trim()));
-    state
+    // Only an instance that can send e-mail asks people to prove their address.
+    let email_verified = !crate::services::email::enabled(state);
+    let address = email.as_str().to_owned();
+    let account = state
         .db
         .write(move |conn| {
             let person = insert_account(
@@ -98,6 +106,9 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<NewAccount> {
                 approved,
                 application.as_deref(),
             )?;
+            if !email_verified {
+                db::persons::set_email_verified(conn, person.id, false)?;
+            }
             if let Some(invite) = invite {
                 let user = db::persons::local_user_by_person(conn, person.id)?
                     .ok_or(AppError::NotFound("account"))?;
@@ -108,9 +119,94 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<NewAccount> {
                     ));
                 }
             }
-            Ok(NewAccount { person, approved })
+            Ok(NewAccount {
+                person,
+                approved,
+                email_verified,
+            })
+        })
+        .await?;
+    if !account.email_verified {
+        // The account stands even if the mail server is down: the member can ask again.
+        if let Err(e) = send_verification(state, account.person.id, &address).await {
+            tracing::warn!(error = %e, "could not send the verification e-mail");
+        }
+    }
+    Ok(account)
+}
+
+/// Makes a fresh verification link for an account and mails it.
+async fn send_verification(state: &AppState, person_id: i64, address: &str) -> AppResult<()> {
+    let token = new_token();
+    let hash = token_hash(&token);
+    let expires = db::now() + TimeDelta::hours(VERIFICATION_HOURS);
+    state
+        .db
+        .write(move |conn| {
+            let user = db::persons::local_user_by_person(conn, person_id)?
+                .ok_or(AppError::NotFound("account"))?;
+            db::persons::put_email_verification(conn, user.id, &hash, expires)
+        })
+        .await?;
+    let link = format!("{}/verify-email?token={token}", state.config.base_url());
+    let instance = state.settings.current().name.clone();
+    let email = crate::services::email::Email {
+        to: address.to_owned(),
+        subject: format!("Confirm your e-mail address for {instance}"),
+        text: format!(
+            "Someone, probably you, made an account on {instance} with this e-mail address.\n\n\
+             To confirm it, open this link within {VERIFICATION_HOURS} hours:\n\n{link}\n\n\
+             If it was not you, ignore this message and no account will be usable.\n"
+        ),
+        html: format!(
+            "<p>Someone, probably you, made an account on {} with this e-mail address.</p>\
+             <p><a href=\"{}\">Confirm your e-mail address</a> within {VERIFICATION_HOURS} hours.</p>\
+             <p>If it was not you, ignore this message and no account will be usable.</p>",
+            crate::services::email::escape(&instance),
+            crate::services::email::escape(&link)
+        ),
+    };
+    crate::services::email::send(state, email).await?;
+    Ok(())
+}
+
+/// Confirms an e-mail address with the token from its link.
+pub async fn verify_email(state: &AppState, token: &str) -> AppResult<()> {
+    let hash = token_hash(token.trim());
+    state
+        .db
+        .write(move |conn| {
+            let Some(user_id) = db::persons::take_email_verification(conn, &hash, db::now())?
+            else {
+                return Err(AppError::bad_request(
+                    "invalid_token",
+                    "that confirmation link is not valid or has expired; ask for a new one",
+                ));
+            };
+            db::persons::set_user_email_verified(conn, user_id)
         })
         .await
+}
+
+/// Sends a new verification link to an account that is waiting for one. Says nothing
+/// about whether the account exists, so nobody can probe for addresses.
+pub async fn resend_verification(state: &AppState, login: &str) -> AppResult<()> {
+    if !crate::services::email::enabled(state) {
+        return Ok(());
+    }
+    let login = login.trim().to_lowercase();
+    let found = state
+        .db
+        .read(move |conn| db::persons::local_user_by_login(conn, &login))
+        .await?;
+    if let Some((user, person)) = found
+        && !user.email_verified
+        && !person.deleted
+        && let Err(e) = send_verification(state, person.id, &user.email).await
+    {
+        tracing::warn!(error = %e, "could not resend the verification e-mail");
+    }
+    Ok(())
 }
 
 /// Creates an account directly, bypassing the sign-up mode: for admins and first-run set-up.
@@ -176,6 +272,7 @@ pub(crate) fn insert_account(
             approved,
             application,
             created_at: now,
+            email_verified: true,
         },
     )?;
     db::persons::person(conn, person_id)
@@ -207,6 +304,12 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> AppResult<
             ));
         }
     };
+    if !user.email_verified {
+        return Err(AppError::denied(
+            "email_unverified",
+            "confirm your e-mail address first: follow the link we sent you, or ask for a new one",
+        ));
+    }
     if !user.approved {
         return Err(AppError::denied(
             "awaiting_approval",
@@ -270,7 +373,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Option<Act
         .read(move |conn| db::persons::user_by_token(conn, &hash, db::now()))
         .await?;
     match found {
-        Some((user, person)) if user.approved && !person.deleted => Ok(Some(actor(user, person)?)),
+        Some((user, person)) if user.approved && user.email_verified && !person.deleted => {
+            Ok(Some(actor(user, person)?))
+        }
         _ => Ok(None),
     }
 }

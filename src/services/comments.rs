@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::db::content::CommentChanges;
-use crate::db::models::{DbComment, DbPerson, DbPost, NewComment, NewModAction};
+use crate::db::models::{DbComment, DbPerson, DbPost, NewComment, NewModAction, NewNotification};
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::federation::urls::Urls;
@@ -88,6 +88,8 @@ pub async fn create(
                 },
             )?;
             federate_comment(conn, &urls, id, Change::Create)?;
+            let comment = db::content::comment(conn, id)?.ok_or(AppError::NotFound("comment"))?;
+            crate::services::notifications::on_comment(conn, &urls, &comment, &post)?;
             detail(conn, id, Some(&actor))
         })
         .await
@@ -256,6 +258,28 @@ pub async fn remove(
                 ..Default::default()
             };
             db::content::update_comment(conn, id, &changes)?;
+            if removed {
+                crate::services::notifications::on_moderation(
+                    conn,
+                    NewNotification {
+                        recipient_id: comment.author_id,
+                        actor_id: Some(actor.person_id),
+                        summary: format!(
+                            "A facilitator of {} removed your comment{}",
+                            access.community.title,
+                            reason
+                                .as_deref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default()
+                        ),
+                        link: format!("/post/{}#comment-{id}", comment.post_id),
+                        community_id: Some(access.community.id),
+                        post_id: Some(comment.post_id),
+                        comment_id: Some(id),
+                        ..Default::default()
+                    },
+                )?;
+            }
             db::moderation::log_action(
                 conn,
                 &NewModAction {

@@ -296,6 +296,10 @@ pub async fn join(state: &AppState, actor: &Actor, name: &str) -> AppResult<Memb
                 actor.person_id,
                 new_state.as_str(),
             )?;
+            if new_state == MembershipState::Pending {
+                let person = db::persons::person(conn, actor.person_id)?;
+                crate::services::notifications::on_join_request(conn, &access.community, &person)?;
+            }
             Ok(new_state)
         })
         .await?;
@@ -425,6 +429,12 @@ pub async fn decide_request(
                     id,
                     person.id,
                     MembershipState::Accepted.as_str(),
+                )?;
+                crate::services::notifications::on_join_approved(
+                    conn,
+                    &access.community,
+                    person.id,
+                    actor.person_id,
                 )?;
                 // A member from another server hears of it through an Accept of their Follow.
                 if let (Some(_), Some(follow_id)) = (&person.domain, &follow_id) {
@@ -597,6 +607,20 @@ pub async fn ban(
                 },
             )?;
             db::communities::delete_membership(conn, id, person.id)?;
+            crate::services::notifications::on_moderation(
+                conn,
+                crate::db::models::NewNotification {
+                    recipient_id: person.id,
+                    actor_id: Some(actor.person_id),
+                    summary: format!(
+                        "A facilitator banned you from {}: {reason}",
+                        access.community.title
+                    ),
+                    link: format!("/c/{}", access.community.name),
+                    community_id: Some(id),
+                    ..Default::default()
+                },
+            )?;
             log(conn, &actor, id, "ban", Some(person.id), Some(&reason))
         })
         .await

@@ -1031,7 +1031,7 @@ pub async fn receive_thread(
                         )?
                         .require_start_thread()?;
                     }
-                    db::content::insert_post(
+                    let id = db::content::insert_post(
                         conn,
                         &crate::db::models::NewPost {
                             community_id: community.id,
@@ -1047,7 +1047,10 @@ pub async fn receive_thread(
                                 .map(|t| t.naive_utc())
                                 .unwrap_or_else(db::now),
                         },
-                    )?
+                    )?;
+                    let post = db::content::post(conn, id)?.ok_or(AppError::NotFound("thread"))?;
+                    crate::services::notifications::on_thread(conn, &urls, &post)?;
+                    id
                 }
             };
             if let Some(poll) = doc.poll() {
@@ -1126,7 +1129,7 @@ pub async fn receive_comment(
                             return Err(AppError::denied("thread_locked", "this thread is locked"));
                         }
                     }
-                    db::content::insert_comment(
+                    let id = db::content::insert_comment(
                         conn,
                         &crate::db::models::NewComment {
                             post_id: post.id,
@@ -1142,6 +1145,9 @@ pub async fn receive_comment(
                                 .unwrap_or_else(db::now),
                         },
                     )?;
+                    let comment =
+                        db::content::comment(conn, id)?.ok_or(AppError::NotFound("comment"))?;
+                    crate::services::notifications::on_comment(conn, &urls, &comment, &post)?;
                 }
             }
             pass_on(conn, &urls, &community, &raw)

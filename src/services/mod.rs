@@ -3,12 +3,16 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod blogs;
 pub mod comments;
 pub mod communities;
 pub mod delivery;
+pub mod digest;
+pub mod email;
 pub mod events;
 pub mod federation;
 pub mod moderation;
+pub mod notifications;
 pub mod permissions;
 pub mod policy;
 pub mod polls;

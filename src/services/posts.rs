@@ -109,6 +109,8 @@ pub async fn create(
                 crate::services::polls::insert(conn, id, poll)?;
             }
             federate_post(conn, &urls, id, Change::Create)?;
+            let post = db::content::post(conn, id)?.ok_or(AppError::NotFound("thread"))?;
+            crate::services::notifications::on_thread(conn, &urls, &post)?;
             detail(conn, id, Some(&actor))
         })
         .await
@@ -434,6 +436,33 @@ pub async fn moderate(
                     created_at: db::now(),
                 },
             )?;
+            let told = match action {
+                ModAction::Lock(true) => Some("locked"),
+                ModAction::Remove(true) => Some("removed"),
+                _ => None,
+            };
+            if let Some(what) = told {
+                crate::services::notifications::on_moderation(
+                    conn,
+                    crate::db::models::NewNotification {
+                        recipient_id: post.author_id,
+                        actor_id: Some(actor.person_id),
+                        summary: format!(
+                            "A facilitator of {} {what} your thread “{}”{}",
+                            access.community.title,
+                            post.title,
+                            reason
+                                .as_deref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default()
+                        ),
+                        link: format!("/post/{id}"),
+                        community_id: Some(post.community_id),
+                        post_id: Some(id),
+                        ..Default::default()
+                    },
+                )?;
+            }
             let federated = match action {
                 ModAction::Lock(on) => Some(("Lock", !on)),
                 ModAction::Remove(on) => Some(("Remove", !on)),

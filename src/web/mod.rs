@@ -7,6 +7,7 @@
 
 mod admin;
 mod answer_event;
+mod blog;
 mod calendars;
 mod communities;
 mod community;
@@ -15,6 +16,7 @@ mod delete_comment;
 mod delete_thread;
 mod edit_comment;
 mod edit_thread;
+mod email_links;
 mod event_form;
 mod events;
 mod feeds;
@@ -27,6 +29,7 @@ mod manage;
 mod members;
 mod moderate_thread;
 mod new_thread;
+mod notifications;
 mod profile;
 mod remove_content;
 pub mod render;
@@ -45,6 +48,7 @@ mod vote_poll;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use blog::show_blog_post;
 pub use community::show_community;
 pub use home::show_home;
 pub use profile::show_member;
@@ -97,6 +101,30 @@ pub fn router() -> Router<AppState> {
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/delete", post(settings::delete_account))
+        .route("/verify-email", get(email_links::verify_email))
+        .route(
+            "/verify-email/resend",
+            post(email_links::resend_verification),
+        )
+        .route(
+            "/digest/unsubscribe",
+            get(email_links::unsubscribe_form).post(email_links::unsubscribe),
+        )
+        .route("/settings/digest", post(settings::save_digest))
+        .route("/notifications", get(notifications::show_notifications))
+        .route("/notifications/read", post(notifications::mark_all_read))
+        .route("/notifications/{id}/read", post(notifications::mark_read))
+        .route(
+            "/blog/new",
+            get(blog::new_blog_post_form).post(blog::submit_blog_post),
+        )
+        .route(
+            "/blog/{id}/edit",
+            get(blog::edit_blog_post_form).post(blog::submit_blog_edit),
+        )
+        .route("/blog/{id}/delete", post(blog::delete_blog_post))
+        .route("/blog/{id}/comment", post(blog::submit_blog_comment))
+        .route("/blog-comment/{id}/delete", post(blog::delete_blog_comment))
         .route("/communities", get(communities::list_communities))
         .route("/members", get(members::list_members))
         .route("/search", get(search::search))

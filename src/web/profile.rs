@@ -22,6 +22,20 @@ struct ProfilePage {
     joined: Time,
     /// The viewer is looking at their own profile.
     own: bool,
+    blog: Vec<BlogItem>,
+    more_blog: Option<String>,
+}
+
+struct BlogItem {
+    id: i64,
+    title: String,
+    created: Time,
+    comments: i32,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct BlogQuery {
+    blog: Option<String>,
 }
 
 /// `GET /u/{name}` for browsers.
@@ -29,6 +43,7 @@ pub async fn show_member(
     state: &AppState,
     viewer: Viewer,
     name: &str,
+    uri: &axum::http::Uri,
 ) -> Result<Response, WebError> {
     let p = services::accounts::profile(state, name).await?;
     let display_name = p.display_name.clone().unwrap_or_else(|| p.name.clone());
@@ -43,7 +58,24 @@ pub async fn show_member(
         .filter_map(|v| v.as_deref())
         .collect::<Vec<_>>()
         .join(", ");
+    let params = crate::pagination::PageParams {
+        cursor: super::views::query::<BlogQuery>(uri).blog,
+        limit: Some(10),
+    };
+    let (_, posts) = services::blogs::list(state, &p.name, params).await?;
+    let blog = posts
+        .items
+        .iter()
+        .map(|b| BlogItem {
+            id: b.id,
+            title: b.title.clone(),
+            created: Time::new(b.created_at),
+            comments: b.comment_count,
+        })
+        .collect();
     let page = ProfilePage {
+        blog,
+        more_blog: posts.next_cursor,
         layout,
         display_name,
         handle: p.name,

@@ -29,6 +29,8 @@ pub struct Layout {
     pub section: &'static str,
     /// The page's Atom feed, announced to browsers and feed readers.
     pub feed: Option<String>,
+    /// The signed-in member's unread notifications.
+    pub unread: i64,
 }
 
 impl Layout {
@@ -41,6 +43,7 @@ impl Layout {
             csrf: viewer.csrf.clone(),
             section: "",
             feed: None,
+            unread: viewer.unread,
         }
     }
 

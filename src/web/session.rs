@@ -29,6 +29,8 @@ pub const FORM_COOKIE: &str = "guildhall_form";
 pub struct Viewer {
     pub actor: Option<Actor>,
     pub csrf: String,
+    /// How many unread notifications the signed-in member has, for the header.
+    pub unread: i64,
     /// A form cookie to set on the response, for a visitor who had none.
     new_form_cookie: Option<String>,
 }
@@ -40,7 +42,9 @@ impl Viewer {
         if let Some(session) = cookie(headers, SESSION_COOKIE)
             && let Some(actor) = services::accounts::authenticate(state, &session).await?
         {
+            let unread = services::notifications::unread_count(state, &actor).await?;
             return Ok(Viewer {
+                unread,
                 actor: Some(actor),
                 csrf: token(&key, "session", &session),
                 new_form_cookie: None,
@@ -56,6 +60,7 @@ impl Viewer {
             }
         };
         Ok(Viewer {
+            unread: 0,
             actor: None,
             csrf: token(&key, "form", &form),
             new_form_cookie,

@@ -28,6 +28,9 @@ struct SettingsPage {
     interests: String,
     in_directory: bool,
     bio: String,
+    /// Whether this instance sends e-mail, so the digest can be offered.
+    email: bool,
+    digest: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,6 +80,8 @@ async fn page(
         interests: profile.interests,
         in_directory: profile.in_directory.is_some(),
         bio: profile.bio,
+        email: services::email::enabled(state),
+        digest: services::digest::frequency(state, member).await?.as_str(),
     };
     Ok(render(state, viewer, status, &page))
 }
@@ -89,6 +94,7 @@ pub async fn settings(
 ) -> Result<Response, WebError> {
     let saved = match super::views::query::<SavedQuery>(&uri).saved.as_deref() {
         Some("profile") => Some("Your profile has been saved."),
+        Some("digest") => Some("Your e-mail digest choice has been saved."),
         _ => None,
     };
     page(&state, &viewer, None, Errors::default(), saved).await
@@ -219,4 +225,21 @@ fn field_error(e: &crate::error::AppError, fallback: &'static str) -> FieldError
         }
     };
     FieldError { field, message }
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {
+    #[serde(default)]
+    digest: String,
+}
+
+/// `POST /settings/digest`
+pub async fn save_digest(
+    State(state): State<AppState>,
+    CheckedForm(viewer, form): CheckedForm<DigestForm>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    let frequency = services::digest::Frequency::parse(&form.digest)?;
+    services::digest::set_frequency(&state, member, frequency).await?;
+    Ok(see_other("/settings?saved=digest"))
 }

@@ -95,7 +95,13 @@ pub async fn submit_sign_up(
     };
     match services::accounts::sign_up(&state, input).await {
         Ok(account) => {
-            let done = if account.approved {
+            let done = if !account.email_verified {
+                Done {
+                    heading: "Check your e-mail",
+                    message: "We have sent you a link to confirm your e-mail address. Follow it, then sign in. The link works for 48 hours.",
+                    ready: false,
+                }
+            } else if account.approved {
                 Done {
                     heading: "Your account is ready",
                     message: "You can now sign in.",

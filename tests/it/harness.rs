@@ -378,6 +378,10 @@ impl Member {
         self.request(Method::POST, path, None).await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.request(Method::PUT, path, Some(body)).await
+    }
+
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
         self.request(Method::PATCH, path, Some(body)).await
     }

@@ -10,32 +10,32 @@ use crate::on_both_backends;
 use crate::peer::Peer;
 
 /// A Mastodon-shaped server with the user `bo`.
-struct Microblog {
-    peer: Peer,
+pub struct Microblog {
+    pub peer: Peer,
 }
 
 impl Microblog {
-    async fn start() -> Microblog {
+    pub async fn start() -> Microblog {
         Microblog {
             peer: Peer::start("mastodon").await,
         }
     }
 
-    fn bo(&self) -> String {
+    pub fn bo(&self) -> String {
         self.peer.person("bo")
     }
 
-    fn received(&self) -> Vec<Value> {
+    pub fn received(&self) -> Vec<Value> {
         self.peer.received()
     }
 
     /// Signs `activity` as bo and posts it to `path` on `app`.
-    async fn sends(&self, app: &TestApp, path: &str, activity: Value) -> StatusCode {
+    pub async fn sends(&self, app: &TestApp, path: &str, activity: Value) -> StatusCode {
         self.peer.sends_as(&self.bo(), app, path, activity).await
     }
 
     /// A status by bo, shaped as Mastodon publishes it.
-    fn status(&self, n: u32, content: &str, extra: Value) -> Value {
+    pub fn status(&self, n: u32, content: &str, extra: Value) -> Value {
         let mut note = json!({
             "id": format!("{}/statuses/{n}", self.bo()),
             "type": "Note",

@@ -1490,3 +1490,115 @@ async fn members_use_the_event_pages_in_a_browser() {
     browser.sees("No past events").await;
     browser.check_accessibility().await;
 }
+
+/// A member writes on their blog, reads comments and notifications, and chooses an e-mail
+/// digest, in a real browser with axe-core on every page and the keyboard alone where
+/// it matters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_blogs_and_reads_notifications_in_a_browser() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        // Offers the digest; nothing is sent in this test.
+        c.smtp = Some(guildhall::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: 9,
+            username: None,
+            password: None,
+            from: "Guildhall <noreply@guildhall.test>".into(),
+            tls: guildhall::config::SmtpTls::None,
+        });
+    })
+    .await;
+    let Some(browser) = Browser::start(
+        "web::a_member_blogs_and_reads_notifications_in_a_browser",
+        &app.base,
+    )
+    .await
+    else {
+        return;
+    };
+    app.admin("ana").await;
+    let ben = app.admin("ben").await;
+
+    browser.open("/login").await;
+    browser.fill("#login", "ana").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+
+    // The blog section of the profile, the compose form with its error, a published post.
+    browser.open("/u/ana").await;
+    browser.sees("No blog posts yet.").await;
+    browser.check_accessibility().await;
+    browser.follow("Write a blog post").await;
+    browser.check_accessibility().await;
+    browser.press("Publish").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#title", "What the pilot taught us").await;
+    browser.fill("#body", "Start **small**.").await;
+    browser.tab_to("Publish").await;
+    browser.enter().await;
+    browser.sees("What the pilot taught us").await;
+    browser.sees("No comments yet.").await;
+    browser.check_accessibility().await;
+    let id: i64 = browser
+        .path()
+        .await
+        .trim_start_matches("/blog/")
+        .parse()
+        .expect("blog post id");
+
+    // Ben comments; ana sees the count in the header and the notification.
+    ben.post(
+        &format!("/blog/{id}/comments"),
+        serde_json::json!({"body": "Agreed."}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    browser.open(&format!("/blog/{id}")).await;
+    browser.sees("Agreed.").await;
+    let count = browser.find(".count").await.text().await.expect("text");
+    assert!(count.starts_with('1'), "{count}");
+    browser.check_accessibility().await;
+    browser.click("a[href='/notifications']").await;
+    browser.sees("commented on your blog post").await;
+    browser.check_accessibility().await;
+    browser.press("Mark all as read").await;
+    browser.sees("All read.").await;
+    browser.check_accessibility().await;
+
+    // Edit the post.
+    browser.open(&format!("/blog/{id}")).await;
+    browser.follow("Edit this blog post").await;
+    browser.check_accessibility().await;
+    browser
+        .fill("#title", "What the pilot taught us, revised")
+        .await;
+    browser.press("Save changes").await;
+    browser.sees("What the pilot taught us, revised").await;
+    browser.sees("edited").await;
+
+    // The digest choice in settings.
+    browser.open("/settings").await;
+    browser.check_accessibility().await;
+    browser
+        .find("#digest-weekly")
+        .await
+        .click()
+        .await
+        .expect("chosen");
+    browser.press("Save e-mail choice").await;
+    browser
+        .sees("Your e-mail digest choice has been saved.")
+        .await;
+    browser.check_accessibility().await;
+    let ana = app.log_in("ana").await;
+    assert_eq!(ana.get("/me/digest").await.ok()["digest"], "weekly");
+    assert_eq!(ben.get("/me/digest").await.ok()["digest"], "off");
+
+    // The pages e-mail links open.
+    browser.open("/verify-email?token=nonsense").await;
+    browser.sees("That link has not worked").await;
+    browser.check_accessibility().await;
+    browser.open("/digest/unsubscribe?token=nonsense").await;
+    browser.check_accessibility().await;
+}

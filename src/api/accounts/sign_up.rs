@@ -20,6 +20,9 @@ pub struct SignUpResponse {
     member: MemberView,
     /// False while the account waits for an administrator's approval.
     approved: bool,
+    /// False while the e-mail address waits to be confirmed by the link sent to it
+    /// (only on instances that send e-mail); the account cannot sign in until then.
+    email_verified: bool,
 }
 
 /// Signs up under the instance's sign-up mode and e-mail domain rules.
@@ -45,6 +48,7 @@ pub async fn sign_up(
     let body = SignUpResponse {
         member: account.person.into(),
         approved: account.approved,
+        email_verified: account.email_verified,
     };
     Ok((StatusCode::CREATED, Json(body)))
 }
