@@ -91,7 +91,7 @@ impl Server {
         }
         tracing::info!(address = %self.listener.local_addr()?, base = %self.state.config.base_url(), "serving");
         federation::delivery::spawn(self.federation.clone());
-        let hourly = tokio::spawn(services::digest::run_hourly(self.state.clone()));
+        let hourly = tokio::spawn(services::jobs::run_hourly(self.state.clone()));
         let app = app(self.state, self.federation)
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let served = axum::serve(self.listener, app)

@@ -151,7 +151,7 @@ pub fn starting_between(
     conn: &mut DbConn,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> AppResult<Vec<(DbEvent, i64)>> {
+) -> AppResult<Vec<(DbEvent, String, i64)>> {
     Ok(events::table
         .inner_join(event_rsvps::table)
         .inner_join(posts::table)
@@ -162,7 +162,7 @@ pub fn starting_between(
         .filter(posts::removed.eq(false))
         .filter(event_rsvps::status.eq_any(["going", "maybe"]))
         .order((events::starts_at.asc(), event_rsvps::person_id.asc()))
-        .select((DbEvent::as_select(), event_rsvps::person_id))
+        .select((DbEvent::as_select(), posts::title, event_rsvps::person_id))
         .load(conn)?)
 }
 

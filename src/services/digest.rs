@@ -457,17 +457,6 @@ pub async fn send_due(state: &AppState, now: NaiveDateTime) -> AppResult<usize> 
     Ok(sent)
 }
 
-/// Runs [`send_due`] every hour for as long as the process lives.
-pub async fn run_hourly(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        if let Err(e) = send_due(&state, db::now()).await {
-            tracing::warn!(error = %e, "digest run failed");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ use crate::markdown;
 use crate::pagination::{Page, PageParams, page};
 use crate::services::communities::access;
 use crate::services::federation::{Change, federate_post};
+use crate::services::notifications::UpcomingEvent;
 use crate::services::permissions::Access;
 use crate::services::posts::{BODY_MAX, TITLE_MAX, load, require_visible};
 use crate::services::{Actor, text_field};
@@ -698,6 +699,7 @@ pub async fn attendees(
 pub struct Reminder {
     /// The event's thread id.
     pub event_id: i64,
+    pub title: String,
     pub person_id: i64,
     pub starts_at: NaiveDateTime,
 }
@@ -712,14 +714,35 @@ pub async fn starting_soon(state: &AppState, within: TimeDelta) -> AppResult<Vec
             let now = db::now();
             Ok(db::events::starting_between(conn, now, now + within)?
                 .into_iter()
-                .map(|(event, person_id)| Reminder {
+                .map(|(event, title, person_id)| Reminder {
                     event_id: event.post_id,
+                    title,
                     person_id,
                     starts_at: event.starts_at,
                 })
                 .collect())
         })
         .await
+}
+
+/// Tells the people going to events that start within a day, once each: run by the
+/// server's hourly tick. Returns how many reminders it created.
+pub async fn remind_starting_soon(state: &AppState) -> AppResult<usize> {
+    let due = starting_soon(state, crate::services::notifications::REMINDER_WINDOW).await?;
+    let mut events: std::collections::BTreeMap<i64, UpcomingEvent> = Default::default();
+    for r in due {
+        events
+            .entry(r.event_id)
+            .or_insert_with(|| UpcomingEvent {
+                id: r.event_id,
+                title: r.title,
+                start: r.starts_at,
+                recipients: Vec::new(),
+            })
+            .recipients
+            .push(r.person_id);
+    }
+    crate::services::notifications::remind_of_events(state, events.into_values().collect()).await
 }
 
 /// An answer from another server to one of our events: `Join` (going),

@@ -11,6 +11,7 @@ pub mod digest;
 pub mod email;
 pub mod events;
 pub mod federation;
+pub mod jobs;
 pub mod moderation;
 pub mod notifications;
 pub mod permissions;

@@ -407,3 +407,40 @@ impl AnswersEvents for Member {
         answers(self, id, status).await
     }
 }
+
+on_both_backends! {
+    async fn people_going_are_reminded_the_day_before(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let ana = app.member("ana").await;
+        let ben = app.member("ben").await;
+        let cyd = app.member("cyd").await;
+        ana.creates_community("planners", "public").await;
+        ben.joins("planners").await;
+        cyd.joins("planners").await;
+        let soon = chrono::Utc::now() + chrono::TimeDelta::hours(3);
+        let mut body = meetup("Drop-in surgery");
+        body["timezone"] = json!("UTC");
+        body["starts_at"] = json!(soon.format("%Y-%m-%dT%H:%M").to_string());
+        body["ends_at"] = json!((soon + chrono::TimeDelta::hours(1)).format("%Y-%m-%dT%H:%M").to_string());
+        let today = creates_event(&ana, "planners", body).await;
+        let later = creates_event(&ana, "planners", meetup("Next year's meet-up")).await;
+        answers(&ben, today, "going").await.ok();
+        answers(&ben, later, "going").await.ok();
+        answers(&cyd, today, "declined").await.ok();
+
+        let reminders = |member: &Member| {
+            let member = member.clone();
+            async move {
+                member.get("/notifications").await.ok()["items"].as_array().unwrap().iter()
+                    .filter(|n| n["kind"] == "event_reminder")
+                    .map(|n| n["event_id"].as_i64().unwrap())
+                    .collect::<Vec<_>>()
+            }
+        };
+        guildhall::services::events::remind_starting_soon(&app.state).await.unwrap();
+        // Only the event within a day, only to those going, and only once however often it runs.
+        guildhall::services::events::remind_starting_soon(&app.state).await.unwrap();
+        assert_eq!(reminders(&ben).await, [today]);
+        assert_eq!(reminders(&cyd).await, Vec::<i64>::new());
+    }
+}
