@@ -7,6 +7,7 @@
 
 pub mod communities;
 pub mod content;
+pub mod documents;
 pub mod federation;
 pub mod models;
 pub mod moderation;

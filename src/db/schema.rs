@@ -317,6 +317,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_folders (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        post_id -> BigInt,
+        folder_id -> Nullable<BigInt>,
+        current_version -> Integer,
+        uploader_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_versions (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        version -> Integer,
+        content_hash -> Text,
+        size_bytes -> BigInt,
+        media_type -> Text,
+        file_name -> Text,
+        uploader_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(local_users -> persons (person_id));
 diesel::joinable!(posts -> communities (community_id));
 diesel::joinable!(posts -> persons (author_id));
@@ -333,6 +370,9 @@ diesel::joinable!(polls -> posts (post_id));
 diesel::joinable!(poll_options -> polls (post_id));
 diesel::joinable!(poll_votes -> poll_options (option_id));
 diesel::joinable!(poll_votes -> persons (person_id));
+diesel::joinable!(documents -> posts (post_id));
+diesel::joinable!(documents -> persons (uploader_id));
+diesel::joinable!(document_versions -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
@@ -353,6 +393,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     polls,
     poll_options,
     poll_votes,
+    document_folders,
+    documents,
+    document_versions,
     reports,
     mod_log,
     received_activities,

@@ -559,13 +559,22 @@ pub(crate) fn federate_post(
         Change::Delete => serde_json::json!(urls.post(post.id)?),
         _ => {
             let poll = db::polls::poll(conn, post.id)?;
-            crate::federation::objects::thread(
+            let mut object = crate::federation::objects::thread(
                 urls,
                 &post,
                 &author,
                 &community,
                 poll.as_ref().map(|(p, o)| (p, o.as_slice())),
-            )?
+            )?;
+            if let Some((_, _, version, _)) = db::documents::by_post(conn, post.id)? {
+                crate::federation::objects::attach_document(
+                    urls,
+                    &mut object,
+                    &community,
+                    &version,
+                )?;
+            }
+            object
         }
     };
     let (actor, group) = (

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod communities;
 pub mod delivery;
 pub mod federation;
+pub mod library;
 pub mod moderation;
 pub mod permissions;
 pub mod policy;

@@ -11,6 +11,7 @@ mod community;
 mod compose;
 mod delete_comment;
 mod delete_thread;
+mod download_document;
 mod edit_comment;
 mod edit_thread;
 mod feeds;
@@ -53,6 +54,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/setup", get(setup::setup_form).post(setup::submit_setup))
+        .route(
+            "/c/{name}/files/{id}/v/{version}",
+            get(download_document::download_document),
+        )
         .route("/static/guildhall.css", get(render::style_sheet))
         .route("/static/local-time.js", get(render::local_time_script))
         .route("/admin", get(admin::overview::show_admin))
