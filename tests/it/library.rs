@@ -9,7 +9,7 @@ use crate::harness::*;
 use crate::on_both_backends;
 
 /// A small but real-looking PDF: what matters is its magic number.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.7\n1 0 obj << /Title ({text}) >> endobj\n%%EOF\n").into_bytes()
 }
 
@@ -74,7 +74,7 @@ async fn upload(who: &Member, path: &str, fields: &[(&str, &str)], file: (&str, 
 }
 
 /// Shares a document and returns its JSON.
-async fn shares(
+pub(crate) async fn shares(
     who: &Member,
     community: &str,
     title: &str,
@@ -270,6 +270,97 @@ on_both_backends! {
             thread().await.is_some_and(|t| t["body_html"].as_str().unwrap().contains(&file2))
         }).await;
     }
+
+    async fn the_library_pages_share_and_show_documents(backend: Backend) {
+        let alpha = TestApp::spawn_with(backend, |c| c.limits.upload_max_bytes = 64 * 1024).await;
+        let ana = alpha.member("ana").await;
+        ana.creates_community("planning", "public").await;
+        let web = web_session(&alpha, "ana").await;
+        let page = |path: &str| {
+            let (web, url) = (web.clone(), format!("{}{path}", alpha.base));
+            async move {
+                let reply = web.get(url).send().await.unwrap();
+                (reply.status(), reply.text().await.unwrap())
+            }
+        };
+        let (status, html) = page("/c/planning").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("href=\"/c/planning/library\""), "the community links to its library");
+        let (status, html) = page("/c/planning/library").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("No documents yet."));
+
+        let csrf = web_csrf(&web, &format!("{}/c/planning/library/upload", alpha.base)).await;
+        let send = |fields: Vec<(&'static str, String)>, file: Option<(&'static str, Vec<u8>)>| {
+            let web = web.clone();
+            let url = format!("{}/c/planning/library/upload", alpha.base);
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let (content_type, body) = multipart(&fields, file.as_ref().map(|(n, b)| (*n, b.as_slice())));
+                let reply = web.post(url).header("content-type", content_type).body(body).send().await.unwrap();
+                (reply.status(), reply.headers().get("location").map(|l| l.to_str().unwrap().to_owned()), reply.text().await.unwrap())
+            }
+        };
+        // Without the form's token nothing is stored.
+        let (status, _, _) = send(vec![("title", "Forged".into())], Some(("a.pdf", pdf("a")))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // A refused type comes back on the form, with the error on the file field.
+        let (status, _, html) = send(vec![("csrf", csrf.clone()), ("title", "Minutes".into())], Some(("minutes.docx", zip_with("notes.txt")))).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(html.contains("There is a problem") && html.contains("href=\"#file\""), "{html}");
+        assert!(html.contains("value=\"Minutes\""), "the title is kept");
+
+        let (status, location, _) = send(
+            vec![("csrf", csrf.clone()), ("title", "Depot plan".into()), ("description", "Costs for the **new** depot.".into()), ("folder_id", String::new())],
+            Some(("depot.pdf", pdf("plan"))),
+        ).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = location.expect("a redirect to the document");
+        let (status, html) = page(&location).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<h1>Depot plan</h1>") && html.contains("<strong>new</strong>"), "{html}");
+        assert!(html.contains("depot.pdf") && html.contains("Upload a new version") && html.contains("Discuss this document"));
+        let (_, html) = page("/c/planning/library").await;
+        assert!(html.contains("Depot plan") && html.contains("PDF"), "{html}");
+
+        // A new version through the document page.
+        let csrf = web_csrf(&web, &format!("{}{location}", alpha.base)).await;
+        let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("depot v2.pdf", &pdf("v2"))));
+        let reply = web.post(format!("{}{location}/versions", alpha.base)).header("content-type", content_type).body(body).send().await.unwrap();
+        assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+        let (_, html) = page(&location).await;
+        assert!(html.contains("depot v2.pdf") && html.contains("version 2"), "{html}");
+    }
+}
+
+/// Signs `name` in through the web form, in a client that keeps cookies.
+async fn web_session(app: &TestApp, name: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let csrf = web_csrf(&client, &format!("{}/login", app.base)).await;
+    let reply = client
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", name),
+            ("password", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+/// The CSRF token of the first form on a page.
+async fn web_csrf(client: &reqwest::Client, url: &str) -> String {
+    let html = client.get(url).send().await.unwrap().text().await.unwrap();
+    let start =
+        html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
 }
 
 /// The titles of what a search finds.
