@@ -23,6 +23,8 @@ pub struct Config {
     /// and nobody gets a digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpConfig>,
+    pub storage: StorageConfig,
+    pub uploads: UploadsConfig,
 }
 
 /// How to reach the SMTP server that sends our e-mail.
@@ -60,6 +62,56 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
+/// Where uploaded files (the document library) are kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    pub backend: StorageBackend,
+    /// The directory for `local` storage; created if missing.
+    pub path: PathBuf,
+    /// The bucket for `s3` storage.
+    pub s3: S3Config,
+}
+
+/// The kind of file storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A directory on this machine (`storage.path`).
+    Local,
+    /// An S3-compatible object store (`storage.s3`).
+    S3,
+}
+
+/// An S3-compatible bucket. Empty credentials fall back to the standard `AWS_*`
+/// environment variables.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    pub bucket: String,
+    pub region: String,
+    /// The service's address, for stores other than Amazon's (MinIO, Garage, Ceph…).
+    pub endpoint: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Allow a plain-http `endpoint` (a store on the same private network).
+    pub allow_http: bool,
+}
+
+// Written by hand so that the secret never reaches a log.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<hidden>")
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
+}
+
 /// How the SMTP connection is protected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +123,15 @@ pub enum SmtpTls {
     Starttls,
     /// TLS from the first byte (port 465).
     Tls,
+}
+
+/// What members may upload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadsConfig {
+    /// The media types accepted, as sniffed from the bytes; each must be one that
+    /// [`crate::sniff::KNOWN_TYPES`] recognises.
+    pub allowed_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -190,6 +251,8 @@ pub struct LimitsConfig {
     pub signup_per_hour: u32,
     /// Activities accepted per peer server per minute, across all inboxes.
     pub inbox_per_minute_per_peer: u32,
+    /// The largest file a member may upload, in bytes.
+    pub upload_max_bytes: u64,
 }
 
 /// Whether `pattern` is an e-mail domain such as `council.gov.uk`, or `*.gov.uk` for all
@@ -268,6 +331,7 @@ impl Default for Config {
                 login_per_minute: 30,
                 signup_per_hour: 20,
                 inbox_per_minute_per_peer: 60_000,
+                upload_max_bytes: 25 * 1024 * 1024,
             },
             federation: FederationConfig {
                 allow_private_addresses: false,
@@ -283,6 +347,17 @@ impl Default for Config {
                 domains: Vec::new(),
             },
             smtp: None,
+            storage: StorageConfig {
+                backend: StorageBackend::Local,
+                path: PathBuf::from("data/files"),
+                s3: S3Config::default(),
+            },
+            uploads: UploadsConfig {
+                allowed_types: crate::sniff::KNOWN_TYPES
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect(),
+            },
         }
     }
 }
@@ -409,6 +484,40 @@ impl Config {
             if let Err(e) = crate::services::policy::PeerPattern::parse(pattern) {
                 bail!("federation.domains: {e}");
             }
+        }
+        if self.limits.upload_max_bytes == 0 || self.limits.upload_max_bytes > 1 << 30 {
+            bail!("limits.upload_max_bytes: must be between 1 and 1073741824 (1 GiB)");
+        }
+        for media_type in &self.uploads.allowed_types {
+            if !crate::sniff::KNOWN_TYPES.contains(&media_type.as_str()) {
+                bail!(
+                    "uploads.allowed_types: {media_type:?} is not a type Guildhall can recognise from a file's contents; choose from {}",
+                    crate::sniff::KNOWN_TYPES.join(", ")
+                );
+            }
+        }
+        match self.storage.backend {
+            StorageBackend::Local if self.storage.path.as_os_str().is_empty() => {
+                bail!("storage.path: names no directory; use for example \"data/files\"");
+            }
+            StorageBackend::S3 if self.storage.s3.bucket.is_empty() => {
+                bail!("storage.s3.bucket: storage.backend = \"s3\" needs a bucket name");
+            }
+            StorageBackend::S3 if !self.storage.s3.endpoint.is_empty() => {
+                let endpoint = url::Url::parse(&self.storage.s3.endpoint).ok();
+                match endpoint.as_ref().map(url::Url::scheme) {
+                    Some("https") => {}
+                    Some("http") if self.storage.s3.allow_http => {}
+                    Some("http") => bail!(
+                        "storage.s3.endpoint: is plain http; use https, or set storage.s3.allow_http = true"
+                    ),
+                    _ => bail!(
+                        "storage.s3.endpoint: {:?} is not an address such as \"https://s3.example.org\"",
+                        self.storage.s3.endpoint
+                    ),
+                }
+            }
+            _ => {}
         }
         if self.registration.invite_ttl_hours == 0 {
             bail!("registration.invite_ttl_hours: must be at least 1");

@@ -12,6 +12,8 @@ pub mod rate_limit;
 pub mod seed;
 pub mod server;
 pub mod services;
+pub mod sniff;
 pub mod state;
+pub mod storage;
 pub mod types;
 pub mod web;

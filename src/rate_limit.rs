@@ -85,6 +85,7 @@ mod tests {
             login_per_minute: 2,
             signup_per_hour: 1,
             inbox_per_minute_per_peer: 1,
+            upload_max_bytes: 1024,
         });
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();

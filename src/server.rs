@@ -64,6 +64,7 @@ impl Server {
             .await
             .with_context(|| format!("binding http.bind = {}", config.http.bind))?;
         let state = AppState::new(db, config);
+        state.files.open()?;
         crate::services::settings::load(&state)
             .await
             .context("reading the saved instance settings")?;

@@ -21,6 +21,8 @@ pub struct AppState {
     pub settings: Arc<crate::services::settings::SettingsCache>,
     /// The key for web forms' CSRF tokens, derived from the instance key on first use.
     pub form_key: Arc<std::sync::OnceLock<[u8; 32]>>,
+    /// Where uploaded files are kept.
+    pub files: Arc<crate::storage::Storage>,
     /// A plain HTTP client for other servers (NodeInfo), made on first use.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
 }
@@ -49,6 +51,7 @@ impl AppState {
             peers: Arc::new(crate::services::policy::PeerCache::new()),
             settings: Arc::new(crate::services::settings::SettingsCache::new(&config)),
             form_key: Arc::new(std::sync::OnceLock::new()),
+            files: Arc::new(crate::storage::Storage::new(&config.storage)),
             http: Arc::new(std::sync::OnceLock::new()),
             config,
         }

@@ -208,3 +208,136 @@ fn check_same_origin(parts: &Parts, state: &AppState) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// A `multipart/form-data` body: a file upload. Routes that take one lift the usual
+/// body limit, and [`read_upload`] enforces `limits.upload_max_bytes` while reading.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|e| AppError::Rejected {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                message: format!("send the file as multipart/form-data: {}", e.body_text()),
+            })
+    }
+}
+
+/// An upload's text fields and its one file (the field named `file`).
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<services::library::Upload>,
+}
+
+impl UploadForm {
+    /// A text field, if sent and not blank.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// The file, or a 400 saying to choose one.
+    pub fn take_file(&mut self) -> Result<services::library::Upload, AppError> {
+        self.file
+            .take()
+            .filter(|f| !f.bytes.is_empty() || !f.file_name.is_empty())
+            .ok_or_else(|| AppError::bad_request("missing_file", "choose a file to upload"))
+    }
+}
+
+/// The most text fields, and the longest text field, an upload may carry.
+const UPLOAD_FIELDS_MAX: usize = 16;
+const UPLOAD_FIELD_BYTES_MAX: usize = 256 * 1024;
+
+/// How much past the limit an upload is read (and dropped) so that its client hears the
+/// 413 rather than a reset connection; beyond it the connection is simply closed.
+const UPLOAD_DRAIN_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads an upload, refusing a file over `max` bytes with 413 `too_large` without
+/// holding more than `max` bytes of it. Routes taking uploads lift the usual body
+/// limit, so this is what bounds them: a body never runs on past `max` and a little.
+pub async fn read_upload(multipart: ApiMultipart, max: u64) -> Result<UploadForm, AppError> {
+    let ApiMultipart(mut multipart) = multipart;
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut form = UploadForm::default();
+    let mut count = 0;
+    let mut total = 0usize;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        count += 1;
+        if count > UPLOAD_FIELDS_MAX {
+            return Err(AppError::bad_request(
+                "invalid_multipart",
+                "too many form fields",
+            ));
+        }
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = name == "file";
+        let limit = if is_file { max } else { UPLOAD_FIELD_BYTES_MAX };
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        let mut over = false;
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            total = total.saturating_add(chunk.len());
+            if total > max.saturating_add(UPLOAD_DRAIN_BYTES) {
+                return Err(services::library::too_large(
+                    u64::try_from(max).unwrap_or(u64::MAX),
+                ));
+            }
+            if over || bytes.len() + chunk.len() > limit {
+                // Read on a little, so that the client hears the answer rather than a
+                // dropped connection, but stop holding the bytes.
+                over = true;
+                bytes.clear();
+                continue;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match (over, is_file) {
+            (true, true) => {
+                return Err(services::library::too_large(
+                    u64::try_from(max).unwrap_or(u64::MAX),
+                ));
+            }
+            (true, false) => {
+                return Err(AppError::bad_request(
+                    "invalid_multipart",
+                    format!("the field {name:?} is too long"),
+                ));
+            }
+            (false, true) => {
+                if form.file.is_some() {
+                    return Err(AppError::bad_request("invalid_multipart", "send one file"));
+                }
+                form.file = Some(services::library::Upload { file_name, bytes });
+            }
+            (false, false) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    AppError::bad_request(
+                        "invalid_multipart",
+                        format!("the field {name:?} is not UTF-8 text"),
+                    )
+                })?;
+                form.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(form)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::PayloadTooLarge;
+    }
+    AppError::bad_request(
+        "invalid_multipart",
+        format!("the upload could not be read: {}", e.body_text()),
+    )
+}

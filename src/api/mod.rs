@@ -11,6 +11,7 @@ mod auth;
 mod blogs;
 mod comments;
 mod communities;
+pub mod documents;
 mod events;
 mod federation;
 mod me;
@@ -188,6 +189,30 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(comments::remove_comment::remove_comment))
         .routes(routes!(comments::vote_comment::vote_comment))
         .routes(routes!(comments::report_comment::report_comment))
+        .routes(routes!(
+            documents::list_folders::list_folders,
+            documents::create_folder::create_folder
+        ))
+        .routes(routes!(
+            documents::get_document::get_document,
+            documents::move_document::move_document,
+            documents::delete_document::delete_document
+        ))
+        .routes(routes!(documents::download_version::download_version))
+        .merge(
+            // Uploads carry files up to `limits.upload_max_bytes`, larger than the usual
+            // body limit: `extract::read_upload` enforces that limit as it reads.
+            OpenApiRouter::new()
+                .routes(routes!(
+                    documents::list_documents::list_documents,
+                    documents::upload_document::upload_document
+                ))
+                .routes(routes!(
+                    documents::list_versions::list_versions,
+                    documents::upload_version::upload_version
+                ))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(reports::resolve_report::resolve_report))
         .routes(routes!(federation::resolve::resolve))
         .routes(routes!(federation::resolve_member::resolve_member))

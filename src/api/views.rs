@@ -628,3 +628,101 @@ impl From<crate::services::blogs::BlogCommentDetail> for BlogCommentView {
         }
     }
 }
+
+/// A folder of a community's library.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FolderView {
+    pub id: i64,
+    pub name: String,
+    /// The folder it sits in; absent at the top of the library.
+    pub parent_id: Option<i64>,
+}
+
+impl From<crate::db::models::DbFolder> for FolderView {
+    fn from(f: crate::db::models::DbFolder) -> Self {
+        FolderView {
+            id: f.id,
+            name: f.name,
+            parent_id: f.parent_id,
+        }
+    }
+}
+
+/// One uploaded version of a document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i32,
+    /// The type read from the file's contents.
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub file_name: String,
+    /// SHA-256 of the contents, lower-case hex; also the download's `ETag`.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+    /// Where to download it (the JSON API's own path).
+    pub download_path: String,
+}
+
+impl From<crate::db::models::DbDocumentVersion> for VersionView {
+    fn from(v: crate::db::models::DbDocumentVersion) -> Self {
+        VersionView {
+            download_path: format!(
+                "/api/v1/documents/{}/versions/{}/file",
+                v.document_id, v.version
+            ),
+            version: v.version,
+            media_type: v.media_type,
+            size_bytes: v.size_bytes,
+            file_name: v.file_name,
+            sha256: v.content_hash,
+            created_at: utc(v.created_at),
+        }
+    }
+}
+
+/// A library document: a file with its versions, discussed as a thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    /// The community's name.
+    pub community: String,
+    pub title: String,
+    /// Markdown.
+    pub description: String,
+    pub description_html: String,
+    pub folder_id: Option<i64>,
+    /// The thread where members discuss it (`/posts/{id}`).
+    pub post_id: i64,
+    pub uploader: AuthorView,
+    pub current: VersionView,
+    /// Whether the viewer may upload versions, move or delete it.
+    pub can_manage: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<crate::services::library::Document> for DocumentView {
+    fn from(d: crate::services::library::Document) -> Self {
+        DocumentView {
+            id: d.document.id,
+            community: d.community.name,
+            title: d.post.title,
+            description: d.post.body,
+            description_html: d.post.body_html,
+            folder_id: d.document.folder_id,
+            post_id: d.post.id,
+            uploader: d.uploader.into(),
+            current: d.current.into(),
+            can_manage: d.can_manage,
+            created_at: utc(d.document.created_at),
+            updated_at: utc(d.document.updated_at),
+        }
+    }
+}
+
+/// A community's library: every folder, and a page of documents.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryView {
+    pub folders: Vec<FolderView>,
+    pub documents: crate::pagination::Page<DocumentView>,
+}

@@ -9,6 +9,7 @@ pub mod blogs;
 pub mod communities;
 pub mod content;
 pub mod digest;
+pub mod documents;
 pub mod events;
 pub mod federation;
 pub mod models;

@@ -451,3 +451,46 @@ pub struct NewNotification {
     pub event_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
+
+/// A folder of a community's document library.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = document_folders)]
+pub struct DbFolder {
+    pub id: i64,
+    pub community_id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A library document; its title and description are its thread's (`post_id`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct DbDocument {
+    pub id: i64,
+    pub community_id: i64,
+    pub post_id: i64,
+    pub folder_id: Option<i64>,
+    pub current_version: i32,
+    pub uploader_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One uploaded version of a document: which bytes (by hash) and what they are.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = document_versions)]
+pub struct DbDocumentVersion {
+    pub id: i64,
+    pub document_id: i64,
+    pub version: i32,
+    /// SHA-256 of the bytes, lower-case hex: the key they are stored under.
+    pub content_hash: String,
+    pub size_bytes: i64,
+    /// The type sniffed from the bytes, never the one the client claimed.
+    pub media_type: String,
+    /// The uploaded file's name, made safe.
+    pub file_name: String,
+    pub uploader_id: i64,
+    pub created_at: NaiveDateTime,
+}

@@ -419,6 +419,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_folders (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        post_id -> BigInt,
+        folder_id -> Nullable<BigInt>,
+        current_version -> Integer,
+        uploader_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_versions (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        version -> Integer,
+        content_hash -> Text,
+        size_bytes -> BigInt,
+        media_type -> Text,
+        file_name -> Text,
+        uploader_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(local_users -> persons (person_id));
 diesel::joinable!(blog_posts -> persons (author_id));
 diesel::joinable!(blog_comments -> blog_posts (blog_post_id));
@@ -442,6 +479,9 @@ diesel::joinable!(poll_votes -> persons (person_id));
 diesel::joinable!(events -> posts (post_id));
 diesel::joinable!(event_rsvps -> events (post_id));
 diesel::joinable!(event_rsvps -> persons (person_id));
+diesel::joinable!(documents -> posts (post_id));
+diesel::joinable!(documents -> persons (uploader_id));
+diesel::joinable!(document_versions -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
@@ -465,6 +505,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_rsvps,
     event_sessions,
+    document_folders,
+    documents,
+    document_versions,
     reports,
     mod_log,
     received_activities,

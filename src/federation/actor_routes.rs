@@ -198,14 +198,16 @@ async fn group_featured(
     let mut items = Vec::new();
     for post in &pinned {
         let detail = services::posts::get(&state, None, post.id).await?;
-        items.push(objects::thread(
+        let mut object = objects::thread(
             &urls,
             &detail.post,
             &detail.author,
             &detail.community,
             poll_of(&detail),
             detail.event.as_ref(),
-        )?);
+        )?;
+        with_document(&state, &urls, &mut object, &detail).await?;
+        items.push(object);
     }
     Ok(ActivityJson(objects::ordered_collection(&id, items.len(), Some(items))).into_response())
 }
@@ -231,7 +233,7 @@ async fn group_outbox(
     let group = urls.community(&d.community.name)?;
     let mut items = Vec::new();
     for detail in &page.items {
-        let page_json = objects::thread(
+        let mut page_json = objects::thread(
             &urls,
             &detail.post,
             &detail.author,
@@ -239,6 +241,7 @@ async fn group_outbox(
             poll_of(detail),
             detail.event.as_ref(),
         )?;
+        with_document(&state, &urls, &mut page_json, detail).await?;
         let post_id = objects::post_id(&urls, &detail.post)?;
         let author = objects::person_id(&urls, &detail.author)?;
         items.push(serde_json::json!({
@@ -256,6 +259,19 @@ async fn group_outbox(
     Ok(ActivityJson(objects::ordered_collection(&id, items.len(), Some(items))).into_response())
 }
 
+/// Adds the file of a thread that is a library document, as anonymous readers see it.
+async fn with_document(
+    state: &AppState,
+    urls: &Urls,
+    object: &mut serde_json::Value,
+    detail: &services::posts::PostDetail,
+) -> AppResult<()> {
+    if let Some(document) = services::library::for_post(state, None, detail.post.id).await? {
+        objects::attach_document(urls, object, &detail.community, &document.current)?;
+    }
+    Ok(())
+}
+
 async fn post(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     if !wants_activity_json(&headers) {
         return html(&state, &headers, |v| crate::web::show_thread(&state, v, id)).await;
@@ -263,7 +279,7 @@ async fn post(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
     let urls = Urls::new(&state.config);
     let result = async {
         let d = services::posts::get(&state, None, id).await?;
-        let object = objects::thread(
+        let mut object = objects::thread(
             &urls,
             &d.post,
             &d.author,
@@ -271,6 +287,7 @@ async fn post(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
             poll_of(&d),
             d.event.as_ref(),
         )?;
+        with_document(&state, &urls, &mut object, &d).await?;
         Ok(ActivityJson(object).into_response())
     }
     .await;

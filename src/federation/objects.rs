@@ -334,6 +334,28 @@ pub fn page(
     }))
 }
 
+/// Adds a library document's current file to its thread, as a `Document` attachment
+/// that Lemmy, Mbin and Mastodon show as a link to the file.
+pub fn attach_document(
+    urls: &Urls,
+    object: &mut Value,
+    community: &DbCommunity,
+    version: &crate::db::models::DbDocumentVersion,
+) -> AppResult<()> {
+    let url = urls.document_file(&community.name, version.document_id, version.version)?;
+    let document = json!({
+        "type": "Document",
+        "url": url,
+        "mediaType": version.media_type,
+        "name": version.file_name,
+    });
+    match object.get_mut("attachment") {
+        Some(Value::Array(items)) => items.push(document),
+        _ => object["attachment"] = json!([document]),
+    }
+    Ok(())
+}
+
 /// A thread as served and sent: a `Page`, or with a poll a `Question` carrying the same
 /// fields plus the options (`oneOf`, or `anyOf` when several may be chosen) with their
 /// counts as Mastodon reads them, `endTime`, `closed` once closed, and `votersCount`.

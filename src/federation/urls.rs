@@ -62,6 +62,11 @@ impl Urls {
         self.url(&format!("/post/{id}"))
     }
 
+    /// Where one version of a library document is downloaded.
+    pub fn document_file(&self, community: &str, id: i64, version: i32) -> AppResult<Url> {
+        self.url(&format!("/c/{community}/files/{id}/v/{version}"))
+    }
+
     pub fn comment(&self, id: i64) -> AppResult<Url> {
         self.url(&format!("/comment/{id}"))
     }

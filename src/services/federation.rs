@@ -560,14 +560,23 @@ pub(crate) fn federate_post(
         _ => {
             let poll = db::polls::poll(conn, post.id)?;
             let event = db::events::event(conn, post.id)?;
-            crate::federation::objects::thread(
+            let mut object = crate::federation::objects::thread(
                 urls,
                 &post,
                 &author,
                 &community,
                 poll.as_ref().map(|(p, o)| (p, o.as_slice())),
                 event.as_ref(),
-            )?
+            )?;
+            if let Some((_, _, version, _)) = db::documents::by_post(conn, post.id)? {
+                crate::federation::objects::attach_document(
+                    urls,
+                    &mut object,
+                    &community,
+                    &version,
+                )?;
+            }
+            object
         }
     };
     let (actor, group) = (

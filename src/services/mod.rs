@@ -12,6 +12,7 @@ pub mod email;
 pub mod events;
 pub mod federation;
 pub mod jobs;
+pub mod library;
 pub mod moderation;
 pub mod notifications;
 pub mod permissions;

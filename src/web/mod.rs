@@ -14,6 +14,7 @@ mod community;
 mod compose;
 mod delete_comment;
 mod delete_thread;
+mod download_document;
 mod edit_comment;
 mod edit_thread;
 mod email_links;
@@ -23,6 +24,7 @@ mod feeds;
 mod home;
 mod join_community;
 mod leave_community;
+mod library;
 mod log_in;
 mod log_out;
 mod manage;
@@ -56,11 +58,36 @@ pub use render::{WebError, finish_pages, not_found};
 pub use session::Viewer;
 pub use thread::{show_comment, show_thread};
 
+use axum::extract::DefaultBodyLimit;
+
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/setup", get(setup::setup_form).post(setup::submit_setup))
+        .route(
+            "/c/{name}/files/{id}/v/{version}",
+            get(download_document::download_document),
+        )
+        .route("/c/{name}/library", get(library::show_library))
+        .route("/c/{name}/library/folders", post(library::create_folder))
+        .route(
+            "/c/{name}/library/upload",
+            // `read_upload` bounds an upload by `limits.upload_max_bytes` as it reads.
+            get(library::upload_form)
+                .post(library::submit_upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/c/{name}/library/{id}", get(library::show_document))
+        .route(
+            "/c/{name}/library/{id}/versions",
+            post(library::submit_version).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/c/{name}/library/{id}/move", post(library::move_document))
+        .route(
+            "/c/{name}/library/{id}/delete",
+            post(library::delete_document),
+        )
         .route("/static/guildhall.css", get(render::style_sheet))
         .route("/static/local-time.js", get(render::local_time_script))
         .route("/admin", get(admin::overview::show_admin))

@@ -80,7 +80,7 @@ impl Viewer {
     }
 
     /// Whether `submitted` is this visitor's CSRF token, compared in constant time.
-    fn accepts(&self, submitted: &str) -> bool {
+    pub(crate) fn accepts(&self, submitted: &str) -> bool {
         let (a, b) = (self.csrf.as_bytes(), submitted.as_bytes());
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }

@@ -199,6 +199,7 @@ impl TestApp {
         // production default's ten seconds doubling, which outlasts a test's patience.
         config.federation.retry_initial_seconds = 1;
         config.federation.retry_max_seconds = 4;
+        config.storage.path = dir.path().join("files");
         configure(&mut config);
         let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
         let addr = probe.local_addr().expect("address");

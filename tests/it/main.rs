@@ -20,6 +20,7 @@ mod fixtures;
 mod follows;
 mod instance_bans;
 mod lemmy;
+mod library;
 mod mastodon;
 mod moderation;
 mod notifications;

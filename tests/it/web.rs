@@ -735,6 +735,14 @@ async fn a_member_takes_part_in_a_browser() {
     let ana = app.member("ana").await;
     ana.creates_community("housing", "public").await;
     let theirs = ana.posts_in("housing", "Damp and mould: what worked").await;
+    let shared = crate::library::shares(
+        &ana,
+        "housing",
+        "Damp survey form",
+        "The form our surveyors use.",
+        ("survey.pdf", &crate::library::pdf("survey")),
+    )
+    .await;
 
     // First run: the one-time link creates the administrator.
     let link = guildhall::services::setup::setup_link(&app.state)
@@ -807,6 +815,24 @@ async fn a_member_takes_part_in_a_browser() {
     browser.press("Join community").await;
     browser.sees("Leave community").await;
     browser.check_accessibility().await;
+
+    // The community's library: the list, the upload form with its errors, a document.
+    browser
+        .follow("Library: documents shared in this community")
+        .await;
+    browser.sees("Damp survey form").await;
+    browser.check_accessibility().await;
+    browser.follow("Share a document").await;
+    browser.check_accessibility().await;
+    browser.press("Share document").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser
+        .open(&format!("/c/housing/library/{}", shared["id"]))
+        .await;
+    browser.sees("Discuss this document").await;
+    browser.check_accessibility().await;
+    browser.open("/c/housing").await;
 
     // Start a thread, previewing it first.
     browser.follow("Start a thread").await;
