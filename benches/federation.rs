@@ -1,7 +1,8 @@
 //! Federation benchmarks for the targets of DESIGN section 8, against a real server in this
 //! process: the inbox rate for signed `Create(Note)` replies (SQLite, and PostgreSQL when
-//! `GUILDHALL_TEST_POSTGRES` names a server), and the delivery rate to one peer that takes
-//! 150 ms to answer, through the real delivery workers.
+//! `GUILDHALL_TEST_POSTGRES` names a server), the delivery rate to one peer that takes
+//! 150 ms to answer, through the real delivery workers, and the fan-out of one new thread
+//! to 1,000 followers on 200 instances that verify every signature.
 //!
 //! `cargo bench --bench federation` for the figures; `-- --quick` for a short smoke run.
 //! Each scenario runs on its own Tokio runtime, dropped at its end, so that one scenario's
@@ -15,10 +16,8 @@ use std::time::{Duration, Instant};
 
 use activitypub_federation::http_signatures::Keypair;
 use anyhow::{Context, bail, ensure};
-use axum::http::{StatusCode, header};
-use axum::routing::{get, post};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use axum::http::StatusCode;
+use axum::routing::post;
 use diesel::{Connection, RunQueryDsl};
 use guildhall::config::Config;
 use guildhall::db::federation::NewDelivery;
@@ -27,10 +26,7 @@ use guildhall::server::Server;
 use guildhall::services;
 use guildhall::state::AppState;
 use guildhall::types::{Role, Visibility};
-use rsa::pkcs8::DecodePrivateKey as _;
-use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 
 /// Concurrent clients posting to the inbox.
 const INBOX_CLIENTS: usize = 32;
@@ -42,6 +38,14 @@ const PEER_DELAY: Duration = Duration::from_millis(150);
 /// The delivery worker counts compared: the default, and a higher one.
 const DELIVERY_CONCURRENCY: [usize; 2] = [16, 64];
 const PASSWORD: &str = "correct horse battery";
+/// The fan-out: followers of the community, spread evenly over this many instances.
+const FAN_OUT_FOLLOWERS: usize = 1000;
+const FAN_OUT_INSTANCES: usize = 200;
+
+#[path = "support/receivers.rs"]
+mod receivers;
+#[path = "support/remote.rs"]
+mod remote;
 
 fn main() -> anyhow::Result<()> {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -89,6 +93,10 @@ fn main() -> anyhow::Result<()> {
             let figures = on_own_runtime(delivery_bench(backend, delivery_m, concurrency))?;
             println!("{figures}");
         }
+    }
+    for backend in &backends {
+        let figures = on_own_runtime(fan_out_bench(backend, FAN_OUT_FOLLOWERS, FAN_OUT_INSTANCES))?;
+        println!("{figures}");
     }
     Ok(())
 }
@@ -344,129 +352,6 @@ fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
 // ---------------------------------------------------------------------------------------
 // Inbox
 
-/// A remote server that publishes one member, mallory, with her public key, and counts
-/// how often her actor document is fetched.
-async fn start_remote(public_key: &str) -> anyhow::Result<(String, Arc<AtomicUsize>)> {
-    let fetches = Arc::new(AtomicUsize::new(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://localhost:{}", listener.local_addr()?.port());
-    let id = format!("{base}/u/mallory");
-    let document = json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        "type": "Person",
-        "id": id,
-        "preferredUsername": "mallory",
-        "inbox": format!("{id}/inbox"),
-        "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": public_key},
-    })
-    .to_string();
-    let counter = fetches.clone();
-    let router = axum::Router::new()
-        .route(
-            "/u/mallory",
-            get(move || {
-                counter.fetch_add(1, Ordering::Relaxed);
-                let document = document.clone();
-                async move {
-                    (
-                        [(header::CONTENT_TYPE, "application/activity+json")],
-                        document,
-                    )
-                }
-            }),
-        )
-        .route("/u/mallory/inbox", post(|| async { StatusCode::ACCEPTED }));
-    serve(listener, router);
-    Ok((base, fetches))
-}
-
-/// One inbox POST, signed beforehand draft-cavage style, as tests/it/signatures.rs does.
-struct SignedDelivery {
-    body: String,
-    date: String,
-    digest: String,
-    signature: String,
-}
-
-/// A reply by mallory to `thread` in ana's community, as her server would send it.
-fn reply(remote: &str, app: &Instance, thread: i64, n: &str) -> anyhow::Result<Value> {
-    let actor = format!("{remote}/u/mallory");
-    let group = app.urls().community("planners")?.to_string();
-    let public = "https://www.w3.org/ns/activitystreams#Public";
-    Ok(json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{remote}/activities/create/{n}"),
-        "type": "Create",
-        "actor": actor,
-        "to": [group, public],
-        "cc": [],
-        "audience": group,
-        "object": {
-            "id": format!("{remote}/notes/{n}"),
-            "type": "Note",
-            "attributedTo": actor,
-            "content": format!("<p>Reply {n}: the <strong>housing</strong> figures look low.</p>"),
-            "source": {"content": format!("Reply {n}: the **housing** figures look low."), "mediaType": "text/markdown"},
-            "inReplyTo": format!("{}/post/{thread}", app.base),
-            "to": [group, public],
-            "audience": group,
-            "published": chrono::Utc::now().to_rfc3339(),
-        },
-    }))
-}
-
-/// Signs each activity for `POST path` on `host` with mallory's key: RSA PKCS#1 v1.5 over
-/// SHA-256 of `(request-target) host date digest`. Spread over the cores, and done before
-/// the clock starts, because signing is the sender's cost, not the inbox's.
-fn sign_all(
-    activities: Vec<Value>,
-    key_id: &str,
-    key: &Keypair,
-    host: &str,
-    path: &str,
-) -> anyhow::Result<Vec<SignedDelivery>> {
-    let private_key =
-        RsaPrivateKey::from_pkcs8_pem(&key.private_key).context("reading mallory's key")?;
-    let date = chrono::Utc::now()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
-    let sign = |activity: &Value| -> anyhow::Result<SignedDelivery> {
-        let body = activity.to_string();
-        let digest = format!("SHA-256={}", BASE64.encode(Sha256::digest(body.as_bytes())));
-        let signing_string =
-            format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
-        let signature = private_key.sign(
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(signing_string.as_bytes()),
-        )?;
-        Ok(SignedDelivery {
-            body,
-            date: date.clone(),
-            digest,
-            signature: format!(
-                r#"keyId="{key_id}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="{}""#,
-                BASE64.encode(signature)
-            ),
-        })
-    };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = activities.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = activities
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(sign).collect::<anyhow::Result<Vec<_>>>()))
-            .collect();
-        let mut signed = Vec::with_capacity(activities.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(part) => signed.extend(part?),
-                Err(_) => bail!("a signing thread panicked"),
-            }
-        }
-        Ok(signed)
-    })
-}
-
 /// The answer to one POST: its status, how long it took, and the body if it failed.
 struct Answer {
     status: reqwest::StatusCode,
@@ -479,7 +364,7 @@ struct Answer {
 async fn post_all(
     client: &reqwest::Client,
     url: &str,
-    deliveries: Vec<SignedDelivery>,
+    deliveries: Vec<remote::SignedDelivery>,
     clients: usize,
 ) -> anyhow::Result<(Vec<Answer>, Duration)> {
     let deliveries = Arc::new(deliveries);
@@ -574,7 +459,8 @@ async fn comment_count(
 async fn inbox_bench(backend: &Backend, mallory: &Keypair, n: usize) -> anyhow::Result<String> {
     let database = Database::create(backend)?;
     let app = Instance::start(&database, |_| {}).await?;
-    let (remote, actor_fetches) = start_remote(&mallory.public_key).await?;
+    let (remote, actor_fetches) = remote::start_remote(&mallory.public_key).await?;
+    let group = app.urls().community("planners")?.to_string();
     let key_id = format!("{remote}/u/mallory#main-key");
     let path = "/c/planners/inbox";
     let url = format!("{}{path}", app.base);
@@ -584,15 +470,16 @@ async fn inbox_bench(backend: &Backend, mallory: &Keypair, n: usize) -> anyhow::
 
     let warm_up: Vec<Value> = (0..INBOX_WARM_UP)
         .map(|i| {
-            reply(
+            remote::reply(
                 &remote,
-                &app,
+                &app.base,
+                &group,
                 app.warm_up_thread_id,
                 &format!("warm-up-{i}"),
             )
         })
-        .collect::<anyhow::Result<_>>()?;
-    let mut warm_up = sign_all(warm_up, &key_id, mallory, &app.host, path)?;
+        .collect();
+    let mut warm_up = remote::sign_all(warm_up, &key_id, mallory, &app.host, path)?;
     // The first alone, so that the server fetches mallory's actor once, as it would in
     // steady state, rather than for many requests at the same time.
     let rest = warm_up.split_off(1);
@@ -602,9 +489,9 @@ async fn inbox_bench(backend: &Backend, mallory: &Keypair, n: usize) -> anyhow::
     check_all_accepted("the warm-up deliveries", &rest)?;
 
     let measured: Vec<Value> = (0..n)
-        .map(|i| reply(&remote, &app, app.thread_id, &i.to_string()))
-        .collect::<anyhow::Result<_>>()?;
-    let measured = sign_all(measured, &key_id, mallory, &app.host, path)?;
+        .map(|i| remote::reply(&remote, &app.base, &group, app.thread_id, &i.to_string()))
+        .collect();
+    let measured = remote::sign_all(measured, &key_id, mallory, &app.host, path)?;
     let (answers, wall) = post_all(&client, &url, measured, INBOX_CLIENTS).await?;
     check_all_accepted("the measured deliveries", &answers)?;
     ensure!(
@@ -845,5 +732,163 @@ async fn delivery_bench(backend: &Backend, m: usize, concurrency: usize) -> anyh
         log.peak_in_flight.load(Ordering::SeqCst),
         idle.as_secs_f64(),
         wall.as_secs_f64(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Fan-out
+
+/// Signs ana in through the API and returns her bearer token.
+async fn api_token(client: &reqwest::Client, app: &Instance) -> anyhow::Result<String> {
+    let session: Value = client
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .json(&json!({"login": "ana", "password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    session["token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no token in the log-in answer")
+}
+
+/// Ana starts a thread in planners through the API; returns its URL and the time the API
+/// took to answer.
+async fn start_thread(
+    client: &reqwest::Client,
+    app: &Instance,
+    token: &str,
+    title: &str,
+) -> anyhow::Result<(String, Duration)> {
+    let sent = Instant::now();
+    let response = client
+        .post(format!("{}/api/v1/communities/planners/posts", app.base))
+        .bearer_auth(token)
+        .json(&json!({"title": title, "body": "The **draft** is out for comment until March."}))
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.text().await?;
+    let answered = sent.elapsed();
+    ensure!(
+        status == reqwest::StatusCode::CREATED,
+        "starting a thread: {status} {body}"
+    );
+    let thread: Value = serde_json::from_str(&body)?;
+    let id = thread["id"].as_i64().context("no id in the new thread")?;
+    Ok((format!("{}/post/{id}", app.base), answered))
+}
+
+/// Waits until the delivery queue holds nothing undelivered.
+async fn queue_empty(app: &Instance, limit: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let pending = app.pending_deliveries().await?;
+        if pending == 0 {
+            return Ok(());
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "after {limit:?}: {pending} deliveries pending"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// One thread started through the API reaching `followers` followers of the community
+/// spread over `instances` instances. Followers on one server share its inbox, so the
+/// server makes one delivery per instance, each signed as the community: `instances`
+/// signed POSTs, each verified by its receiver.
+async fn fan_out_bench(
+    backend: &Backend,
+    followers: usize,
+    instances: usize,
+) -> anyhow::Result<String> {
+    let peers = receivers::Receivers::start(instances).await?;
+    let database = Database::create(backend)?;
+    let app = Instance::start(&database, |_| {}).await?;
+    receivers::add_followers(
+        &app.state.db,
+        app.community_id,
+        &peers.hosts,
+        followers / instances,
+    )
+    .await?;
+    let community_id = app.community_id;
+    let inboxes = app
+        .state
+        .db
+        .read(move |conn| guildhall::db::federation::remote_follower_inboxes(conn, community_id))
+        .await?;
+    ensure!(
+        inboxes.len() == instances,
+        "{} follower inboxes for {instances} instances",
+        inboxes.len()
+    );
+    let client = reqwest::Client::new();
+    // The community's keys are made on first need, once in its life: not part of the
+    // figure. The receivers learn its public key as a peer would, from its actor.
+    services::actors::local_community(&app.state, "planners").await?;
+    peers
+        .trust(&client, app.urls().community("planners")?.as_str())
+        .await?;
+    let token = api_token(&client, &app).await?;
+
+    // Twice: first with no connection open to any instance, then with them open.
+    let mut runs = Vec::new();
+    for title in [
+        "Draft local plan: first thoughts",
+        "Draft local plan: week two",
+    ] {
+        let started = Instant::now();
+        let (thread, answered) = start_thread(&client, &app, &token, title).await?;
+        let last = peers
+            .log
+            .wait_for(&thread, instances, Duration::from_secs(120))
+            .await?;
+        runs.push((thread, last - started, answered));
+    }
+    queue_empty(&app, Duration::from_secs(60)).await?;
+    let failing = app
+        .state
+        .db
+        .read(guildhall::db::federation::failing_deliveries)
+        .await?;
+    app.stop().await;
+
+    for (thread, _, _) in &runs {
+        let (reached, deliveries) = peers.log.reached(thread);
+        let twice = peers.log.duplicates(thread);
+        ensure!(
+            reached == instances && deliveries == instances && twice.is_empty(),
+            "{thread}: {deliveries} deliveries to {reached} of {instances} instances; \
+             more than once to receivers {twice:?}"
+        );
+    }
+    let refused = peers.log.refused.load(Ordering::SeqCst);
+    ensure!(
+        refused == 0,
+        "{refused} deliveries refused: {:?}",
+        peers.log.refusals()
+    );
+    ensure!(failing == 0, "{failing} deliveries failed");
+    let verified = peers.log.verified.load(Ordering::SeqCst);
+    let [(_, cold, cold_api), (_, warm, warm_api)] = runs.as_slice() else {
+        bail!("expected two runs");
+    };
+    Ok(format!(
+        "fan-out: 1 thread to {followers} followers on {instances} instances in {:.0} ms ({})\n  \
+         from POST /api/v1/communities/planners/posts (answered 201 in {:.1} ms) until the last \
+         instance verified the Announce; no connection open beforehand\n  \
+         a second thread, connections open: {:.0} ms (API answered in {:.1} ms); \
+         each thread reached each instance exactly once (one shared inbox each), \
+         {verified} signatures and digests verified, none refused, no delivery failed",
+        millis(*cold),
+        backend.label(),
+        millis(*cold_api),
+        millis(*warm),
+        millis(*warm_api),
     ))
 }

@@ -9,8 +9,9 @@
 //! GUILDHALL_BENCH_DATABASE=sqlite://data/guildhall.db cargo bench --bench reads
 //! ```
 //!
-//! `-- --quick` makes fewer requests. Without `GUILDHALL_BENCH_DATABASE` it says so and
-//! stops.
+//! `-- --quick` makes fewer requests. Without `GUILDHALL_BENCH_DATABASE`, `--quick` seeds a
+//! small data set into a temporary SQLite database first (a smoke run that keeps the
+//! benchmark working); a full run without it says so and stops.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,20 +34,56 @@ struct Busiest {
 
 fn main() -> anyhow::Result<()> {
     let quick = std::env::args().any(|a| a == "--quick");
-    let Some(url) = std::env::var("GUILDHALL_BENCH_DATABASE")
+    let named = std::env::var("GUILDHALL_BENCH_DATABASE")
         .ok()
-        .filter(|v| !v.is_empty())
-    else {
-        println!(
-            "reads: skipped: set GUILDHALL_BENCH_DATABASE to a database filled by `guildhall admin seed`"
-        );
-        return Ok(());
-    };
+        .filter(|v| !v.is_empty());
     let requests = if quick { 1000 } else { 10_000 };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(url, requests))
+    match named {
+        Some(url) => runtime.block_on(run(url, requests)),
+        None if quick => {
+            let dir = tempfile::tempdir().context("temporary directory")?;
+            let url = format!("sqlite://{}/guildhall.db", dir.path().display());
+            runtime.block_on(seed_small(&url))?;
+            runtime.block_on(run(url, requests))
+        }
+        None => {
+            println!(
+                "reads: skipped: set GUILDHALL_BENCH_DATABASE to a database filled by `guildhall admin seed`"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Seeds a small data set, as `guildhall admin seed` would, for a smoke run: its figures
+/// say nothing about the targets, which are for the national data set.
+async fn seed_small(url: &str) -> anyhow::Result<()> {
+    let plan = guildhall::seed::SeedPlan {
+        members: 200,
+        communities: 5,
+        posts: 500,
+        comments: 2000,
+        remote_members: 10,
+        seed: 1,
+    };
+    println!(
+        "reads: GUILDHALL_BENCH_DATABASE is not set: seeding {} members, {} communities, {} threads \
+         and {} replies into a temporary SQLite database (a smoke run, not a figure)",
+        plan.members, plan.communities, plan.posts, plan.comments
+    );
+    let db = guildhall::db::Db::connect(url, 1)?;
+    db.migrate()?;
+    let hash = guildhall::services::accounts::seeded_password_hash().await?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = db.conn()?;
+        guildhall::seed::seed(&mut conn, &plan, &hash, &mut |_, _, _| {})?;
+        Ok(())
+    })
+    .await??;
+    Ok(())
 }
 
 async fn run(url: String, requests: usize) -> anyhow::Result<()> {
