@@ -14,6 +14,7 @@ mod federation;
 mod feeds;
 mod fixtures;
 mod follows;
+mod fuzz_targets;
 mod instance_bans;
 mod lemmy;
 mod mastodon;
