@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod federation;
+pub mod fuzzing;
 pub mod ical;
 pub mod markdown;
 pub mod pagination;

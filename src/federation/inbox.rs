@@ -28,6 +28,7 @@ use super::activities::{ACCEPTED_TYPES, InboxActivity};
 use super::actors::ApActor;
 use super::error::FedError;
 use super::rfc9421;
+use crate::config::Config;
 use crate::db;
 use crate::state::AppState;
 
@@ -41,11 +42,60 @@ fn answer(status: StatusCode, message: &str) -> Response {
 
 /// Just enough of an activity to route and de-duplicate it before verifying it.
 #[derive(Deserialize)]
-struct Peek {
+struct RawPeek {
     id: Option<url::Url>,
     #[serde(rename = "type")]
     kind: Option<serde_json::Value>,
     actor: Option<serde_json::Value>,
+}
+
+/// What the inbox reads of a body before anything else: the activity's id, its type
+/// (empty when it is not a string) and its actor as sent.
+#[derive(Debug)]
+pub struct Peek {
+    pub id: Url,
+    pub kind: String,
+    pub actor: Option<serde_json::Value>,
+}
+
+impl Peek {
+    /// Whether [`InboxActivity`] reads this type; others are acknowledged and ignored.
+    pub fn is_accepted_type(&self) -> bool {
+        ACCEPTED_TYPES.contains(&self.kind.as_str())
+    }
+}
+
+/// Why a body was refused before its signature was looked at (answered with 400).
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error("the body is not a JSON activity")]
+    NotJson(#[source] serde_json::Error),
+    #[error("the activity has no id")]
+    NoId,
+}
+
+/// Reads a body as the inbox does first, with no network or database. Pure, so that the
+/// fuzz target `inbox_activity` exercises the inbox's own code.
+pub fn peek(body: &[u8]) -> Result<Peek, Unreadable> {
+    let raw: RawPeek = serde_json::from_slice(body).map_err(Unreadable::NotJson)?;
+    let id = raw.id.ok_or(Unreadable::NoId)?;
+    let kind = raw
+        .kind
+        .as_ref()
+        .and_then(|k| k.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Peek {
+        id,
+        kind,
+        actor: raw.actor,
+    })
+}
+
+/// Reads an activity of an accepted type as the federation library does before it
+/// verifies the signature (its `receive_activity` parses the same way).
+pub fn parse_activity(body: &[u8]) -> Result<InboxActivity, serde_json::Error> {
+    serde_json::from_slice(body)
 }
 
 /// How far ahead of our clock a signed `Date` may be.
@@ -57,7 +107,7 @@ const SIGNATURE_LIFETIME: Duration = Duration::from_secs(3600);
 /// The library checks that the signature is valid and not expired; we also require it to
 /// cover the request line, the host, the body digest and a time, and refuse dates from
 /// the future, so that a signature is bound to this request at this time.
-fn signature_covers_enough(headers: &axum::http::HeaderMap) -> Result<(), &'static str> {
+pub fn signature_covers_enough(headers: &axum::http::HeaderMap) -> Result<(), &'static str> {
     let signature = headers
         .get("signature")
         .and_then(|v| v.to_str().ok())
@@ -92,21 +142,37 @@ fn signature_covers_enough(headers: &axum::http::HeaderMap) -> Result<(), &'stat
 /// Reads the draft-cavage signature as the library will, so that a malformed, expired or
 /// undecodable one is answered 401 here rather than 400 from the library's generic error.
 fn signature_readable(parts: &Parts, state: &AppState) -> Result<(), String> {
-    let mut headers = BTreeMap::new();
-    for (name, value) in &parts.headers {
-        if let Ok(value) = value.to_str() {
-            headers.insert(name.to_string(), value.to_owned());
-        }
-    }
-    headers
-        .entry("host".to_owned())
-        .or_insert_with(|| state.config.instance.domain.clone());
     let uri = original_uri(parts);
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("");
+    cavage_signature_readable(
+        parts.method.as_str(),
+        path,
+        &parts.headers,
+        &state.config.instance.domain,
+    )
+}
+
+/// [`signature_readable`] without the request around it: `domain` stands in for a
+/// missing `Host`. Pure, for the fuzz target `signature_headers`.
+pub fn cavage_signature_readable(
+    method: &str,
+    path_and_query: &str,
+    headers: &axum::http::HeaderMap,
+    domain: &str,
+) -> Result<(), String> {
+    let mut fields = BTreeMap::new();
+    for (name, value) in headers {
+        if let Ok(value) = value.to_str() {
+            fields.insert(name.to_string(), value.to_owned());
+        }
+    }
+    fields
+        .entry("host".to_owned())
+        .or_insert_with(|| domain.to_owned());
     let unverified = http_signature_normalization::Config::new()
         .set_expiration(SIGNATURE_LIFETIME)
         .require_digest()
-        .begin_verify(parts.method.as_str(), path, headers)
+        .begin_verify(method, path_and_query, fields)
         .map_err(|e| e.to_string())?;
     STANDARD
         .decode(unverified.signature())
@@ -134,16 +200,16 @@ pub async fn receive(data: Data<AppState>, request: Request) -> Response {
             "the activity is larger than this inbox accepts",
         );
     };
-    let peek: Peek = match serde_json::from_slice(&bytes) {
+    let peek = match peek(&bytes) {
         Ok(peek) => peek,
         Err(e) => {
-            tracing::info!(error = %e, "inbox: unreadable JSON");
-            return answer(StatusCode::BAD_REQUEST, "the body is not a JSON activity");
+            if let Unreadable::NotJson(cause) = &e {
+                tracing::info!(error = %cause, "inbox: unreadable JSON");
+            }
+            return answer(StatusCode::BAD_REQUEST, &e.to_string());
         }
     };
-    let Some(id) = peek.id else {
-        return answer(StatusCode::BAD_REQUEST, "the activity has no id");
-    };
+    let id = peek.id.clone();
     // Before the type check and the signature: a blocked peer learns nothing more, and
     // gets 403 rather than the 401 that would invite it to retry with other signatures.
     if let Some(origin) = super::policy::blocked_origin(state, &id, peek.actor.as_ref()).await {
@@ -169,13 +235,8 @@ pub async fn receive(data: Data<AppState>, request: Request) -> Response {
             .insert("retry-after", axum::http::HeaderValue::from_static("30"));
         return response;
     }
-    let kind = peek
-        .kind
-        .as_ref()
-        .and_then(|k| k.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    if !ACCEPTED_TYPES.contains(&kind.as_str()) {
+    let kind = peek.kind.clone();
+    if !peek.is_accepted_type() {
         tracing::info!(%id, %kind, "inbox: activity type not handled; ignored");
         return answer(
             StatusCode::ACCEPTED,
@@ -272,7 +333,7 @@ async fn receive_rfc9421(
             err,
             id: Some(id.clone()),
         })?;
-    check_ids(state, &activity)?;
+    check_ids(&state.config, &activity)?;
     let signer = signature.signer().map_err(unverified)?;
     if &signer != activity.actor() {
         return Err(FedError::Unverified(
@@ -295,19 +356,20 @@ fn unverified(reason: rfc9421::Refusal) -> FedError {
 /// What the library checks of an activity's id before it fetches the actor, which it
 /// keeps to itself: on the actor's host, a scheme we accept, not ours, and without an
 /// explicit port outside development. (The federation policy was asked already.)
-fn check_ids(state: &AppState, activity: &InboxActivity) -> Result<(), FedError> {
+/// Pure, for the fuzz target `inbox_activity`.
+pub fn check_ids(config: &Config, activity: &InboxActivity) -> Result<(), FedError> {
     let id = activity.id();
     verify_domains_match(id, activity.actor())?;
     match id.scheme() {
         "https" => {}
-        "http" if super::setup::allows_plain_http(&state.config) => {}
+        "http" if super::setup::allows_plain_http(config) => {}
         _ => return Err(LibError::UrlVerificationError("Invalid url scheme").into()),
     }
     let authority = &id[url::Position::BeforeHost..url::Position::AfterPort];
-    if authority.eq_ignore_ascii_case(&state.config.instance.domain) {
+    if authority.eq_ignore_ascii_case(&config.instance.domain) {
         return Err(LibError::UrlVerificationError("Activity was sent from local instance").into());
     }
-    if !state.config.federation.allow_private_addresses && id.port().is_some() {
+    if !config.federation.allow_private_addresses && id.port().is_some() {
         return Err(LibError::UrlVerificationError("Explicit port is not allowed").into());
     }
     Ok(())

@@ -18,6 +18,7 @@ mod federation;
 mod feeds;
 mod fixtures;
 mod follows;
+mod fuzz_targets;
 mod instance_bans;
 mod lemmy;
 mod library;
