@@ -445,12 +445,12 @@ impl ContentDoc {
                 .map(str::to_owned),
             _ => None,
         };
-        from_attachment.filter(|l| {
-            matches!(
-                Url::parse(l).map(|u| u.scheme().to_owned()).as_deref(),
-                Ok("http" | "https")
-            )
-        })
+        // Stored as parsed, not as sent: `https:8/host/x` reads as `https://0.0.0.8/host/x`
+        // to a browser and to us, and the stored link should say so.
+        from_attachment
+            .and_then(|l| Url::parse(&l).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(String::from)
     }
 }
 

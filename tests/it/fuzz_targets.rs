@@ -95,3 +95,37 @@ fn the_signature_target_takes_its_seeds() {
         );
     }
 }
+
+/// Found by the `inbox_activity` fuzzer: a Lemmy `Update(Page)` whose link attachment
+/// reads `https:8/…`. The URL parser, like a browser, takes it as `https://0.0.0.8/…`;
+/// the stored link must be that parsed form, not the text as sent.
+#[test]
+fn a_link_is_stored_as_parsed_not_as_sent() {
+    let body = br#"{
+      "actor": "http://ds9.lemmy.ml/u/lemmy_alpha",
+      "to": ["https://www.w3.org/ns/activitystreams#Public"],
+      "object": {
+        "type": "Page",
+        "id": "http://ds9.lemmy.ml/post/1",
+        "attributedTo": "http://ds9.lemmy.ml/u/lemmy_alpha",
+        "to": ["http://enterprise.lemmy.ml/c/main", "https://www.w3.org/ns/activitystreams#Public"],
+        "audience": "https://enterprise.lemmy.ml/c/main",
+        "name": "test post 1",
+        "content": "<p>test body</p>\n",
+        "mediaType": "text/html",
+        "attachment": [{"type": "Link", "href": "https:8/lemmy.ml/pictrs/image/xl8W7FZfk9.jpg"}],
+        "published": "2021-10-29T15:10:51.557399Z"
+      },
+      "cc": ["http://enterprise.lemmy.ml/c/main"],
+      "audience": "https://enterprise.lemmy.ml/c/main",
+      "type": "Update",
+      "id": "http://ds9.lemmy.ml/activities/update/ab360117-e165-4de4-b7fc-906b62c98631"
+    }"#;
+    fuzzing::inbox_activity(body);
+    let activity: serde_json::Value = serde_json::from_slice(body).unwrap();
+    let doc = guildhall::federation::content::ContentDoc::parse(&activity["object"]).unwrap();
+    assert_eq!(
+        doc.link().as_deref(),
+        Some("https://0.0.0.8/lemmy.ml/pictrs/image/xl8W7FZfk9.jpg")
+    );
+}
