@@ -272,6 +272,7 @@ fn group_actor(c: &mut Criterion) {
         shared_inbox_url: None,
         last_refreshed_at: None,
         microblog_comments: false,
+        member_count: 240,
     };
     c.bench_function("Group actor JSON-LD", |b| {
         b.iter(|| {

@@ -74,7 +74,7 @@ async fn seed_small(url: &str) -> anyhow::Result<()> {
          and {} replies into a temporary SQLite database (a smoke run, not a figure)",
         plan.members, plan.communities, plan.posts, plan.comments
     );
-    let db = guildhall::db::Db::connect(url, 1)?;
+    let db = guildhall::db::Db::connect(url, 1, std::time::Duration::from_secs(30))?;
     db.migrate()?;
     let hash = guildhall::services::accounts::seeded_password_hash().await?;
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {

@@ -221,7 +221,11 @@ pub async fn set_up(server: &ChildServer, client: &reqwest::Client) -> anyhow::R
     config.instance.domain = server.host.clone();
     config.database.url = server.database_url.clone();
     config.database.pool_size = 2;
-    let db = Db::connect(&config.database.url, config.database.pool_size)?;
+    let db = Db::connect(
+        &config.database.url,
+        config.database.pool_size,
+        std::time::Duration::from_secs(u64::from(config.database.timeout_seconds)),
+    )?;
     let state = AppState::new(db, std::sync::Arc::new(config));
     for (name, role) in [
         ("root", Role::Admin),

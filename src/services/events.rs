@@ -493,27 +493,7 @@ pub async fn list(
             let access = access(conn, &community, viewer.as_ref())?;
             access.require_read()?;
             let rows = db::events::list(conn, access.community.id, when, after, limit + 1)?;
-            let ids: Vec<i64> = rows.iter().map(|(e, _, _)| e.post_id).collect();
-            let mine = match &viewer {
-                Some(v) => db::events::rsvps_of(conn, v.person_id, &ids)?,
-                None => Vec::new(),
-            };
-            Ok(rows
-                .into_iter()
-                .map(|(event, post, organiser)| EventDetail {
-                    my_rsvp: mine
-                        .iter()
-                        .find(|(p, _)| *p == event.post_id)
-                        .and_then(|(_, s)| rsvp_from_db(s)),
-                    event,
-                    post,
-                    organiser,
-                    community: access.community.clone(),
-                    facilitator: access.moderator,
-                    signed_in: viewer.is_some(),
-                    sessions: Vec::new(),
-                })
-                .collect::<Vec<_>>())
+            listed(conn, rows, viewer.as_ref(), &access)
         })
         .await?;
     Ok(page(rows, limit, |d| {
@@ -1001,6 +981,37 @@ fn session_body(description: &str, speaker: Option<&str>) -> String {
     }
 }
 
+/// A community's events as a list shows them: each with the viewer's own answer, and
+/// without the sessions (which only the event's own page shows).
+fn listed(
+    conn: &mut DbConn,
+    rows: Vec<(DbEvent, DbPost, DbPerson)>,
+    viewer: Option<&Actor>,
+    access: &Access,
+) -> AppResult<Vec<EventDetail>> {
+    let ids: Vec<i64> = rows.iter().map(|(e, _, _)| e.post_id).collect();
+    let mine = match viewer {
+        Some(v) => db::events::rsvps_of(conn, v.person_id, &ids)?,
+        None => Vec::new(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(event, post, organiser)| EventDetail {
+            my_rsvp: mine
+                .iter()
+                .find(|(p, _)| *p == event.post_id)
+                .and_then(|(_, s)| rsvp_from_db(s)),
+            event,
+            post,
+            organiser,
+            community: access.community.clone(),
+            facilitator: access.moderator,
+            signed_in: viewer.is_some(),
+            sessions: Vec::new(),
+        })
+        .collect())
+}
+
 /// The events of a community for its calendar feed: upcoming and the last month's, as
 /// the viewer may read them.
 pub async fn community_calendar(
@@ -1022,27 +1033,7 @@ pub async fn community_calendar(
                 None,
                 50,
             )?);
-            let ids: Vec<i64> = rows.iter().map(|(e, _, _)| e.post_id).collect();
-            let mine = match &viewer {
-                Some(v) => db::events::rsvps_of(conn, v.person_id, &ids)?,
-                None => Vec::new(),
-            };
-            Ok(rows
-                .into_iter()
-                .map(|(event, post, organiser)| EventDetail {
-                    my_rsvp: mine
-                        .iter()
-                        .find(|(p, _)| *p == event.post_id)
-                        .and_then(|(_, s)| rsvp_from_db(s)),
-                    event,
-                    post,
-                    organiser,
-                    community: access.community.clone(),
-                    facilitator: access.moderator,
-                    signed_in: viewer.is_some(),
-                    sessions: Vec::new(),
-                })
-                .collect())
+            listed(conn, rows, viewer.as_ref(), &access)
         })
         .await
 }
