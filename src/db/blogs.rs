@@ -141,3 +141,31 @@ pub fn delete_comment(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> AppResul
         .execute(conn)?;
     Ok(())
 }
+
+/// Takes everything an author wrote on blogs out of view, for a deleted account: their
+/// posts are marked deleted, and their comments lose their text as a deleted comment does.
+pub fn delete_all_by_author(conn: &mut DbConn, author_id: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(
+        blog_posts::table
+            .filter(blog_posts::author_id.eq(author_id))
+            .filter(blog_posts::deleted.eq(false)),
+    )
+    .set((
+        blog_posts::deleted.eq(true),
+        blog_posts::updated_at.eq(Some(at)),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        blog_comments::table
+            .filter(blog_comments::author_id.eq(author_id))
+            .filter(blog_comments::deleted.eq(false)),
+    )
+    .set((
+        blog_comments::deleted.eq(true),
+        blog_comments::body.eq(""),
+        blog_comments::body_html.eq(""),
+        blog_comments::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

@@ -753,6 +753,7 @@ pub async fn delete_account(state: &AppState, actor: &Actor, password: &str) -> 
             db::communities::delete_memberships_of(conn, person_id)?;
             db::content::delete_posts_by_author(conn, person_id, now)?;
             db::content::delete_comments_by_author(conn, person_id, now)?;
+            db::blogs::delete_all_by_author(conn, person_id, now)?;
             db::persons::erase_person(conn, person_id, now)?;
             db::persons::delete_tokens_of(conn, user.id)?;
             db::persons::delete_local_user(conn, user.id)

@@ -122,3 +122,28 @@ on_both_backends! {
         ana.get("/members/nobody/blog").await.error(StatusCode::NOT_FOUND, "not_found");
     }
 }
+
+on_both_backends! {
+    async fn a_deleted_account_takes_its_blog_and_comments_with_it(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let ana = app.member("ana").await;
+        let ben = app.member("ben").await;
+        let post = ana.post("/blog", json!({"title": "Notes from the housing summit", "body": "Three things we learned."}))
+            .await.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        ben.post(&format!("/blog/{post}/comments"), json!({"body": "Thanks, the second one is new to me."}))
+            .await.expect(StatusCode::CREATED);
+
+        // Ben leaves: his comment keeps its place with its text withheld.
+        ben.request(reqwest::Method::DELETE, "/me", Some(json!({"password": "correct horse battery"})))
+            .await.expect(StatusCode::NO_CONTENT);
+        let comments = app.visitor().get(&format!("/blog/{post}/comments")).await.ok();
+        let texts: Vec<&str> = comments["items"].as_array().unwrap().iter()
+            .filter_map(|c| c["body"].as_str()).filter(|b| !b.is_empty()).collect();
+        assert!(texts.is_empty(), "{comments}");
+
+        // Ana leaves: her post is gone.
+        ana.request(reqwest::Method::DELETE, "/me", Some(json!({"password": "correct horse battery"})))
+            .await.expect(StatusCode::NO_CONTENT);
+        app.visitor().get(&format!("/blog/{post}")).await.error(StatusCode::GONE, "gone");
+    }
+}
