@@ -190,7 +190,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             AppError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
             _ => {}
         }
         let mut response = (self.status(), Json(self.body())).into_response();

@@ -108,6 +108,18 @@ enum AdminCommand {
         #[arg(long, value_enum, default_value = "public")]
         visibility: VisibilityArg,
     },
+    /// Delete the document library's stored files that no document refers to any more:
+    /// those of deleted documents and deleted accounts, and any an interrupted upload
+    /// left. Safe while the server runs.
+    PruneFiles {
+        /// Keep unused files written within this many hours (an upload may be about to
+        /// record them).
+        #[arg(long, value_name = "HOURS", default_value_t = 24)]
+        older_than_hours: u32,
+        /// Only report what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Fill the database with a realistic data set for benchmarks and trials: members
     /// with jobs and organisations, communities, threads with deep reply trees, votes,
     /// follows and members of other servers. Every seeded member's password is
@@ -299,6 +311,22 @@ async fn admin(state: &AppState, command: AdminCommand) -> anyhow::Result<()> {
             println!(
                 "created community {} owned by {}",
                 community.name, owner.name
+            );
+        }
+        AdminCommand::PruneFiles {
+            older_than_hours,
+            dry_run,
+        } => {
+            state.files.open()?;
+            let grace = chrono::TimeDelta::hours(i64::from(older_than_hours));
+            let report = services::library::prune_files(state, grace, dry_run).await?;
+            println!(
+                "{} {} unused files ({} bytes) of {}; kept {} unused files written in the last {older_than_hours} h",
+                if dry_run { "would delete" } else { "deleted" },
+                report.unused,
+                report.unused_bytes,
+                report.files,
+                report.recent,
             );
         }
         AdminCommand::Seed {

@@ -65,6 +65,7 @@ impl Server {
             .with_context(|| format!("binding http.bind = {}", config.http.bind))?;
         let state = AppState::new(db, config);
         state.files.open()?;
+        state.files.check().await;
         crate::services::settings::load(&state)
             .await
             .context("reading the saved instance settings")?;

@@ -218,3 +218,15 @@ pub fn version(
         .first(conn)
         .optional()?)
 }
+
+/// Whether a document version whose thread is not deleted holds the file with this hash.
+/// Removed threads count as in use: a facilitator may restore them.
+pub fn hash_in_use(conn: &mut DbConn, hash: &str) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        document_versions::table
+            .inner_join(documents::table.inner_join(posts::table))
+            .filter(document_versions::content_hash.eq(hash))
+            .filter(posts::deleted.eq(false)),
+    ))
+    .get_result(conn)?)
+}

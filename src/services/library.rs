@@ -549,3 +549,52 @@ mod tests {
         assert_eq!(size_label(25 * 1024 * 1024), "25.0 MB");
     }
 }
+
+/// What pruning the file store found and did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PruneReport {
+    /// Files in the store.
+    pub files: usize,
+    /// Files no live document version holds, deleted (or, on a dry run, to delete).
+    pub unused: usize,
+    pub unused_bytes: u64,
+    /// Unused files left because they were written within the grace period: an upload
+    /// may be about to record them.
+    pub recent: usize,
+}
+
+/// Deletes stored files that no document version refers to any more: those of deleted
+/// documents (and of deleted accounts' documents), and any left by an upload whose
+/// database write failed. Files written within `grace` are kept.
+#[tracing::instrument(skip(state))]
+pub async fn prune_files(
+    state: &AppState,
+    grace: chrono::TimeDelta,
+    dry_run: bool,
+) -> AppResult<PruneReport> {
+    let cutoff = chrono::Utc::now() - grace;
+    let mut report = PruneReport::default();
+    for file in state.files.list().await? {
+        report.files += 1;
+        let hash = file.hash.clone();
+        // One file at a time, each checked just before it goes, so that an upload of the
+        // same bytes meanwhile keeps it.
+        if state
+            .db
+            .read(move |conn| db::documents::hash_in_use(conn, &hash))
+            .await?
+        {
+            continue;
+        }
+        if file.written_at > cutoff {
+            report.recent += 1;
+            continue;
+        }
+        if dry_run || state.files.remove_if_older(&file.hash, cutoff).await? {
+            report.unused += 1;
+            report.unused_bytes += file.size;
+            tracing::info!(hash = %file.hash, size = file.size, dry_run, "unused file pruned");
+        }
+    }
+    Ok(report)
+}

@@ -7,6 +7,8 @@ mod s3;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use sha2::{Digest, Sha256};
@@ -19,6 +21,14 @@ use crate::error::{AppError, AppResult};
 pub struct Storage {
     config: StorageConfig,
     store: OnceLock<Arc<dyn ObjectStore>>,
+}
+
+/// A file in the store.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub hash: String,
+    pub size: u64,
+    pub written_at: DateTime<Utc>,
 }
 
 /// The lower-case hex SHA-256 of some bytes: the key they are stored under.
@@ -43,8 +53,11 @@ fn location(hash: &str) -> AppResult<Path> {
     )))
 }
 
-fn internal(e: object_store::Error) -> AppError {
-    AppError::Internal(anyhow::Error::new(e).context("file storage"))
+/// A store that fails (unreachable, refusing our key, out of space) is reported to the
+/// client as briefly unavailable, and to the admin in the log.
+fn unavailable(e: object_store::Error) -> AppError {
+    tracing::error!(error = %e, "file storage failed");
+    AppError::Unavailable(format!("file storage: {e}"))
 }
 
 impl Storage {
@@ -75,24 +88,78 @@ impl Storage {
         Ok(self.store.get_or_init(|| store))
     }
 
+    /// Asks the store for its top-level listing, so that a bucket that does not exist, a
+    /// refused key or an unreachable endpoint is named in the log at start-up rather than
+    /// at the first upload. The rest of the server works without files, so it still starts.
+    pub async fn check(&self) {
+        let store = match self.open() {
+            Ok(store) => store,
+            Err(e) => {
+                tracing::error!(error = ?e, "file storage cannot be opened");
+                return;
+            }
+        };
+        match store.list_with_delimiter(Some(&Path::from("blobs"))).await {
+            Ok(_) => tracing::debug!(backend = ?self.config.backend, "file storage reachable"),
+            Err(e) => tracing::error!(
+                backend = ?self.config.backend,
+                error = %e,
+                "file storage is not usable: uploads and downloads will fail until it is"
+            ),
+        }
+    }
+
     fn store(&self) -> AppResult<&Arc<dyn ObjectStore>> {
         self.open().map_err(AppError::Internal)
     }
 
-    /// Stores bytes under their hash, unless the same bytes are there already.
+    /// Stores bytes under their hash. The same bytes twice are one object; they are
+    /// written again all the same, so that the object's time is fresh and
+    /// [`Storage::remove_if_older`] cannot take a file an upload is about to record.
     pub async fn put(&self, hash: &str, bytes: Vec<u8>) -> AppResult<()> {
+        let store = self.store()?;
+        store
+            .put(&location(hash)?, PutPayload::from(bytes))
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Every stored file, in no particular order. Keys that are not content hashes
+    /// (anything an admin put beside them) are left out.
+    pub async fn list(&self) -> AppResult<Vec<StoredFile>> {
+        let store = self.store()?;
+        let mut listing = store.list(Some(&Path::from("blobs")));
+        let mut files = Vec::new();
+        while let Some(meta) = listing.try_next().await.map_err(unavailable)? {
+            let Some(hash) = meta.location.filename() else {
+                continue;
+            };
+            if location(hash).is_ok_and(|at| at == meta.location) {
+                files.push(StoredFile {
+                    hash: hash.to_owned(),
+                    size: meta.size,
+                    written_at: meta.last_modified,
+                });
+            }
+        }
+        Ok(files)
+    }
+
+    /// Deletes a file unless it was written after `cutoff`, which means an upload is
+    /// using it again. Says whether it was deleted.
+    pub async fn remove_if_older(&self, hash: &str, cutoff: DateTime<Utc>) -> AppResult<bool> {
         let store = self.store()?;
         let at = location(hash)?;
         match store.head(&at).await {
-            Ok(_) => return Ok(()),
-            Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => return Err(internal(e)),
+            Ok(meta) if meta.last_modified <= cutoff => {}
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(unavailable(e)),
         }
-        store
-            .put(&at, PutPayload::from(bytes))
-            .await
-            .map_err(internal)?;
-        Ok(())
+        match store.delete(&at).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(true),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     /// The bytes stored under a hash, as a stream.
@@ -103,7 +170,7 @@ impl Storage {
                 tracing::error!(hash, "a stored file is missing from file storage");
                 AppError::NotFound("file")
             }
-            other => internal(other),
+            other => unavailable(other),
         })?;
         Ok(axum::body::Body::from_stream(found.into_stream()))
     }

@@ -214,9 +214,81 @@ fn help_explains_every_command() {
         assert!(text(&out).contains(word), "--help lacks {word}");
     }
     let out = guildhall(dir.path(), &["admin", "--help"], None, &[]);
-    for word in ["create-user", "approve-user", "create-community"] {
+    for word in [
+        "create-user",
+        "approve-user",
+        "create-community",
+        "prune-files",
+    ] {
         assert!(text(&out).contains(word), "admin --help lacks {word}");
     }
+}
+
+#[test]
+fn prune_files_reports_what_it_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = guildhall(d, &["migrate"], None, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    // A file no document holds, written long enough ago.
+    let orphan = d.join("files/blobs/ba/78");
+    std::fs::create_dir_all(&orphan).unwrap();
+    let hash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    std::fs::write(orphan.join(hash), b"abc").unwrap();
+    let files = [("GUILDHALL_STORAGE__PATH", "files")];
+
+    let out = guildhall(
+        d,
+        &[
+            "admin",
+            "prune-files",
+            "--dry-run",
+            "--older-than-hours",
+            "0",
+        ],
+        None,
+        &files,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("would delete 1 unused files (3 bytes) of 1"),
+        "{}",
+        text(&out)
+    );
+    assert!(orphan.join(hash).exists(), "a dry run deletes nothing");
+
+    let out = guildhall(d, &["admin", "prune-files"], None, &files);
+    assert!(
+        text(&out).contains("deleted 0 unused files (0 bytes) of 1; kept 1"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        orphan.join(hash).exists(),
+        "a file written within the grace period stays"
+    );
+
+    let out = guildhall(
+        d,
+        &["admin", "prune-files", "--older-than-hours", "0"],
+        None,
+        &files,
+    );
+    assert!(
+        text(&out).contains("deleted 1 unused files (3 bytes) of 1"),
+        "{}",
+        text(&out)
+    );
+    assert!(!orphan.join(hash).exists());
+
+    let out = guildhall(
+        d,
+        &["admin", "prune-files", "--older-than-hours", "many"],
+        None,
+        &files,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--older-than-hours"), "{}", text(&out));
 }
 
 #[test]

@@ -53,7 +53,12 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
 }
 
 /// Sends a multipart upload through the API as `who`.
-async fn upload(who: &Member, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Reply {
+pub(crate) async fn upload(
+    who: &Member,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> Reply {
     let (content_type, body) = multipart(fields, Some(file));
     let mut request = who
         .client
@@ -92,7 +97,7 @@ pub(crate) async fn shares(
 }
 
 /// Downloads through `url` (a full address) as `who`.
-async fn download(who: &Member, url: &str) -> reqwest::Response {
+pub(crate) async fn download(who: &Member, url: &str) -> reqwest::Response {
     let mut request = who.client.get(url);
     if let Some(token) = &who.token {
         request = request.bearer_auth(token);
@@ -100,7 +105,7 @@ async fn download(who: &Member, url: &str) -> reqwest::Response {
     request.send().await.expect("download sent")
 }
 
-fn api_file(who: &Member, id: i64, version: i32) -> String {
+pub(crate) fn api_file(who: &Member, id: i64, version: i32) -> String {
     format!("{}/api/v1/documents/{id}/versions/{version}/file", who.base)
 }
 
@@ -269,6 +274,39 @@ on_both_backends! {
         eventually("beta hears of version 2", || async {
             thread().await.is_some_and(|t| t["body_html"].as_str().unwrap().contains(&file2))
         }).await;
+    }
+
+    async fn pruning_deletes_the_files_of_deleted_documents_only(backend: Backend) {
+        let alpha = TestApp::spawn(backend).await;
+        let ana = alpha.member("ana").await;
+        ana.creates_community("planning", "public").await;
+        let (shared, alone) = (pdf("held twice"), pdf("held once"));
+        let first = shares(&ana, "planning", "First", "", ("a.pdf", &shared)).await;
+        let second = shares(&ana, "planning", "Second", "", ("b.pdf", &shared)).await;
+        let third = shares(&ana, "planning", "Third", "", ("c.pdf", &alone)).await;
+        // An upload whose database write never happened leaves a file behind.
+        let stray = b"stray bytes".to_vec();
+        let stray_hash = guildhall::storage::content_hash(&stray);
+        alpha.state.files.put(&stray_hash, stray).await.unwrap();
+        ana.delete(&format!("/documents/{}", first["id"])).await.expect(StatusCode::NO_CONTENT);
+        ana.delete(&format!("/documents/{}", third["id"])).await.expect(StatusCode::NO_CONTENT);
+        let stored = || async { alpha.state.files.list().await.unwrap().len() };
+        assert_eq!(stored().await, 3);
+
+        // Within the grace period nothing goes; a dry run only counts.
+        let prune = |hours: i64, dry_run: bool| guildhall::services::library::prune_files(&alpha.state, chrono::TimeDelta::hours(hours), dry_run);
+        let kept = prune(24, false).await.unwrap();
+        assert_eq!((kept.files, kept.unused, kept.recent), (3, 0, 2));
+        let dry = prune(0, true).await.unwrap();
+        assert_eq!((dry.unused, dry.unused_bytes), (2, (alone.len() + 11) as u64));
+        assert_eq!(stored().await, 3);
+
+        // The deleted document's own file and the stray go; bytes a live document shares stay.
+        let done = prune(0, false).await.unwrap();
+        assert_eq!((done.files, done.unused), (3, 2));
+        assert_eq!(stored().await, 1);
+        let file = download(&ana, &api_file(&ana, second["id"].as_i64().unwrap(), 1)).await;
+        assert_eq!(file.bytes().await.unwrap().as_ref(), shared.as_slice());
     }
 
     async fn the_library_pages_share_and_show_documents(backend: Backend) {

@@ -30,6 +30,7 @@ mod peer;
 mod policy;
 mod polls;
 mod replay;
+mod s3;
 mod schema;
 mod search;
 mod seed;
