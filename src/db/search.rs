@@ -1,4 +1,4 @@
-//! Full-text search over threads, comments and communities, with each backend's own
+//! Full-text search over threads, comments, communities and blog posts, with each backend's own
 //! index: SQLite's FTS5 table `search_index` (kept by triggers) and PostgreSQL's GIN
 //! indexes over `to_tsvector('english', …)`. Both rank with the database's own function
 //! and leave out what the viewer may not read.
@@ -16,6 +16,7 @@ pub enum HitKind {
     Thread,
     Comment,
     Community,
+    BlogPost,
 }
 
 /// One hit: what it is and its id, best first.
@@ -26,9 +27,11 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// Entries are keyed `id * 4 + 1` (thread), `+ 2` (comment) or `+ 3` (community).
+    /// Entries are keyed `id * 4` (blog post), `id * 4 + 1` (thread), `+ 2` (comment)
+    /// or `+ 3` (community).
     fn from_key(key: i64) -> Option<Hit> {
         let kind = match key % 4 {
+            0 if key > 0 => HitKind::BlogPost,
             1 => HitKind::Thread,
             2 => HitKind::Comment,
             3 => HitKind::Community,
@@ -116,7 +119,9 @@ pub fn search(
                     WHERE k.id = search_index.rowid / 4 AND NOT p.deleted AND NOT p.removed \
                     AND {READABLE})) \
                  OR (search_index.rowid % 4 = 3 AND EXISTS (SELECT 1 FROM communities c \
-                    WHERE c.id = search_index.rowid / 4 AND NOT c.deleted))) \
+                    WHERE c.id = search_index.rowid / 4 AND NOT c.deleted)) \
+                 OR (search_index.rowid % 4 = 0 AND EXISTS (SELECT 1 FROM blog_posts b \
+                    WHERE b.id = search_index.rowid / 4 AND NOT b.deleted))) \
                  ORDER BY rank, key DESC LIMIT $5 OFFSET $6"
             );
             // SQLite numbers `$name` parameters by first appearance; `?N` is the N-th bind.
@@ -154,7 +159,12 @@ pub fn search(
                      c.title || ' ' || c.name || ' ' || c.description), q.q)::float8 * 3 \
                    FROM q, communities c \
                    WHERE to_tsvector('english', c.title || ' ' || c.name || ' ' || c.description) @@ q.q \
-                   AND NOT c.deleted\
+                   AND NOT c.deleted \
+                 UNION ALL \
+                   SELECT b.id * 4, \
+                     ts_rank(to_tsvector('english', b.title || ' ' || b.body), q.q)::float8 * 2 \
+                   FROM q, blog_posts b \
+                   WHERE to_tsvector('english', b.title || ' ' || b.body) @@ q.q AND NOT b.deleted\
                  ) hits ORDER BY rank DESC, key DESC LIMIT $5 OFFSET $6"
             );
             (sql, query)

@@ -1,4 +1,4 @@
-//! Search across threads, comments and communities with the database's full-text index,
+//! Search across threads, comments, communities and blog posts with the database's full-text index,
 //! ranked by it and paged by position. Private communities' threads and comments are
 //! found only by those who may read them.
 
@@ -20,15 +20,16 @@ const EXCERPT_CHARS: usize = 240;
 #[derive(Debug, Clone)]
 pub struct SearchHit {
     pub kind: HitKind,
-    /// The thread's, comment's or community's id.
+    /// The thread's, comment's, community's or blog post's id.
     pub id: i64,
     /// For a comment, the thread it is in.
     pub post_id: Option<i64>,
-    /// The thread's title (a comment's thread), or the community's.
+    /// The thread's title (a comment's thread), the community's or the blog post's.
     pub title: String,
     /// The start of the text, without markup.
     pub excerpt: String,
-    pub community: DbCommunity,
+    /// Where it was said; `None` for a blog post, which belongs to its author.
+    pub community: Option<DbCommunity>,
     /// Who wrote it; `None` for a community.
     pub author: Option<DbPerson>,
     pub created_at: NaiveDateTime,
@@ -56,7 +57,7 @@ fn details(conn: &mut db::DbConn, hit: Hit) -> AppResult<Option<SearchHit>> {
                 id: post.id,
                 post_id: None,
                 excerpt: excerpt(&post.body_html),
-                community: db::communities::by_id(conn, post.community_id)?,
+                community: Some(db::communities::by_id(conn, post.community_id)?),
                 author: Some(db::persons::person(conn, post.author_id)?),
                 created_at: post.created_at,
                 title: post.title,
@@ -75,7 +76,7 @@ fn details(conn: &mut db::DbConn, hit: Hit) -> AppResult<Option<SearchHit>> {
                 post_id: Some(post.id),
                 title: post.title,
                 excerpt: excerpt(&comment.body_html),
-                community: db::communities::by_id(conn, post.community_id)?,
+                community: Some(db::communities::by_id(conn, post.community_id)?),
                 author: Some(db::persons::person(conn, comment.author_id)?),
                 created_at: comment.created_at,
             })
@@ -90,7 +91,22 @@ fn details(conn: &mut db::DbConn, hit: Hit) -> AppResult<Option<SearchHit>> {
                 excerpt: excerpt(&community.description_html),
                 author: None,
                 created_at: community.created_at,
-                community,
+                community: Some(community),
+            })
+        }
+        HitKind::BlogPost => {
+            let Some(post) = db::blogs::post(conn, hit.id)? else {
+                return Ok(None);
+            };
+            Some(SearchHit {
+                kind: hit.kind,
+                id: post.id,
+                post_id: None,
+                excerpt: excerpt(&post.body_html),
+                community: None,
+                author: Some(db::persons::person(conn, post.author_id)?),
+                created_at: post.created_at,
+                title: post.title,
             })
         }
     })

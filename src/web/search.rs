@@ -16,12 +16,13 @@ use crate::state::AppState;
 
 /// A hit as the page lists it.
 struct HitView {
-    /// `Thread`, `Reply` or `Community`.
+    /// `Thread`, `Reply`, `Community` or `Blog post`.
     kind: &'static str,
     title: String,
     href: String,
     excerpt: String,
-    community: CommunityView,
+    /// `None` for a blog post.
+    community: Option<CommunityView>,
     author: Option<PersonView>,
     at: Time,
 }
@@ -73,11 +74,13 @@ pub async fn search(
                 .items
                 .into_iter()
                 .map(|hit| {
-                    let community = CommunityView::new(&hit.community);
-                    let (kind, href) = match hit.kind {
-                        HitKind::Thread => ("Thread", format!("/post/{}", hit.id)),
-                        HitKind::Comment => ("Reply", format!("/comment/{}", hit.id)),
-                        HitKind::Community => ("Community", community.href.clone()),
+                    let community = hit.community.as_ref().map(CommunityView::new);
+                    let (kind, href) = match (hit.kind, &community) {
+                        (HitKind::Thread, _) => ("Thread", format!("/post/{}", hit.id)),
+                        (HitKind::Comment, _) => ("Reply", format!("/comment/{}", hit.id)),
+                        (HitKind::Community, Some(c)) => ("Community", c.href.clone()),
+                        (HitKind::Community, None) => ("Community", "/communities".into()),
+                        (HitKind::BlogPost, _) => ("Blog post", format!("/blog/{}", hit.id)),
                     };
                     HitView {
                         kind,

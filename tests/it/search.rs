@@ -1,4 +1,4 @@
-//! Full-text search: threads, comments and communities, ranked by the database's own
+//! Full-text search: threads, comments, communities and blog posts, ranked by the database's own
 //! index, paged, and never showing a private community's content to outsiders.
 
 use reqwest::StatusCode;
@@ -90,5 +90,32 @@ on_both_backends! {
         let empty = reqwest::get(format!("{}/search?q=%21", app.base)).await.unwrap();
         assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
         assert!(empty.text().await.unwrap().contains("There is a problem"));
+    }
+
+    async fn search_finds_members_blog_posts_until_they_are_deleted(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let ana = app.member("ana").await;
+        let post = ana.post("/blog", json!({"title": "What the allotment waiting list taught us",
+            "body": "Eleven **councils** compared their waiting lists."})).await.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
+        let visitor = app.visitor();
+
+        let page = visitor.get("/search?q=allotment").await.ok();
+        assert_eq!(page["items"][0]["kind"], "blog_post", "{page}");
+        assert_eq!(page["items"][0]["id"], post);
+        assert_eq!(page["items"][0]["author"], "ana");
+        assert_eq!(page["items"][0]["excerpt"], "Eleven councils compared their waiting lists.");
+        assert!(page["items"][0].get("community").is_none(), "a blog post is in no community: {page}");
+        // Stemmed like everything else: "council" finds "councils".
+        assert!(has(&found(&visitor, "council").await, "blog_post", "allotment"));
+
+        // The web page links to the post on its author's blog.
+        let html = reqwest::get(format!("{}/search?q=allotment", app.base)).await.unwrap().text().await.unwrap();
+        assert!(html.contains(&format!("href=\"/blog/{post}\"")) && html.contains("Blog post"), "{html}");
+
+        ana.patch(&format!("/blog/{post}"), json!({"title": "What the garden waiting list taught us"})).await.ok();
+        assert!(found(&visitor, "allotment").await.is_empty(), "edits reach the index");
+        assert!(has(&found(&visitor, "garden").await, "blog_post", "garden"));
+        ana.delete(&format!("/blog/{post}")).await.expect(StatusCode::NO_CONTENT);
+        assert!(found(&visitor, "garden").await.is_empty(), "deleted posts leave the index");
     }
 }

@@ -18,19 +18,21 @@ pub struct SearchParams {
 /// One search result.
 #[derive(Serialize, ToSchema)]
 pub struct SearchHitView {
-    /// `thread`, `comment` or `community`.
+    /// `thread`, `comment`, `community` or `blog_post`.
     kind: &'static str,
-    /// The thread's, comment's or community's id.
+    /// The thread's, comment's, community's or blog post's id.
     id: i64,
     /// For a comment, the id of its thread.
     #[serde(skip_serializing_if = "Option::is_none")]
     post_id: Option<i64>,
-    /// The thread's title (for a comment, its thread's), or the community's.
+    /// The thread's title (for a comment, its thread's), the community's or the blog
+    /// post's.
     title: String,
     /// The start of the text, without markup.
     excerpt: String,
-    /// The community: `name` here, or `name@host`.
-    community: String,
+    /// The community: `name` here, or `name@host`. Absent for a blog post.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<String>,
     /// Who wrote it: `name` here, or `name@host`. Absent for a community.
     #[serde(skip_serializing_if = "Option::is_none")]
     author: Option<String>,
@@ -51,19 +53,21 @@ impl From<SearchHit> for SearchHitView {
                 HitKind::Thread => "thread",
                 HitKind::Comment => "comment",
                 HitKind::Community => "community",
+                HitKind::BlogPost => "blog_post",
             },
             id: hit.id,
             post_id: hit.post_id,
             title: hit.title,
             excerpt: hit.excerpt,
-            community: handle(&hit.community.name, hit.community.domain.as_deref()),
+            community: hit.community.map(|c| handle(&c.name, c.domain.as_deref())),
             author: hit.author.map(|a| handle(&a.name, a.domain.as_deref())),
             created_at: hit.created_at.and_utc(),
         }
     }
 }
 
-/// Searches threads, comments and communities, best match first. Visitors and members
+/// Searches threads (documents and events among them), comments, communities and blog
+/// posts, best match first. Visitors and members
 /// find threads and comments only in communities they may read.
 #[utoipa::path(get, path = "/search", tag = "search",
     params(SearchParams),
