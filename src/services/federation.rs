@@ -90,8 +90,9 @@ pub async fn receive_follow(
             }
             let visibility = Visibility::from_db(&community.visibility)?;
             let already = db::communities::membership(conn, community.id, person.id)?;
-            let new_state = match (visibility, already) {
-                (_, Some(m)) if m.state == MembershipState::Accepted.as_str() => {
+            let was = already.as_ref().map(|m| m.state.as_str());
+            let new_state = match (visibility, was) {
+                (_, Some(state)) if state == MembershipState::Accepted.as_str() => {
                     MembershipState::Accepted
                 }
                 (Visibility::Public, _) => MembershipState::Accepted,
@@ -104,6 +105,13 @@ pub async fn receive_follow(
                 new_state.as_str(),
                 &follow_id,
             )?;
+            // Facilitators hear of a request from another server as of one from here;
+            // a repeated Follow while the request waits tells them nothing new.
+            if new_state == MembershipState::Pending
+                && was != Some(MembershipState::Pending.as_str())
+            {
+                crate::services::notifications::on_join_request(conn, &community, &person)?;
+            }
             if new_state == MembershipState::Accepted {
                 let (id, accept) =
                     activities::accept(&urls, &group.id, &follower.id, follow).map_err(fed)?;

@@ -70,6 +70,12 @@ on_both_backends! {
                 .as_array().is_some_and(|items| items.iter().any(|m| m["member"]["name"] == "bob"))
         }).await;
         assert_eq!(membership(&bob, &handle).await, "pending", "no Accept before approval");
+        // The facilitator is told, once, whichever server the request came from.
+        let told = ana.get("/notifications").await.ok();
+        let requests: Vec<&Value> = told["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "join_request").collect();
+        assert_eq!(requests.len(), 1, "{told}");
+        assert!(requests[0]["summary"].as_str().unwrap().contains(&bob_there), "{told}");
+        assert_eq!(requests[0]["link"], "/c/councillors/manage/members");
 
         ana.post_empty(&format!("/communities/councillors/members/{bob_there}/approve")).await.expect(StatusCode::NO_CONTENT);
         eventually("the Accept reaches beta", || async { membership(&bob, &handle).await == "accepted" }).await;
