@@ -171,8 +171,21 @@ pub struct PostView {
     pub my_vote: i32,
     /// The thread's poll, if it asks one.
     pub poll: Option<PollView>,
+    /// When the thread is an event: its times. The whole event (place, answers, online
+    /// link) is at `GET /events/{id}`, with the thread's id.
+    pub event: Option<PostEventView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The times of a thread that is an event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostEventView {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The IANA zone the event is shown in, such as `Europe/London`.
+    pub timezone: String,
+    pub cancelled: bool,
 }
 
 /// A thread's poll as the viewer may see it. Counts appear once the viewer has voted or
@@ -256,6 +269,12 @@ impl From<PostDetail> for PostView {
             comment_count: p.comment_count,
             my_vote: d.my_vote,
             poll: d.poll.map(PollView::from),
+            event: d.event.map(|e| PostEventView {
+                starts_at: utc(e.starts_at),
+                ends_at: utc(e.ends_at),
+                timezone: e.timezone,
+                cancelled: e.cancelled,
+            }),
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
         }

@@ -51,6 +51,24 @@ pub fn list_by_author(
     Ok(query.load(conn)?)
 }
 
+/// Every blog post of an author, deleted ones too, oldest first: for their data export.
+pub fn all_by_author(conn: &mut DbConn, author_id: i64) -> AppResult<Vec<DbBlogPost>> {
+    Ok(blog_posts::table
+        .filter(blog_posts::author_id.eq(author_id))
+        .order(blog_posts::id.asc())
+        .select(DbBlogPost::as_select())
+        .load(conn)?)
+}
+
+/// Every comment an author left on blogs, deleted ones too, oldest first.
+pub fn comments_by_author(conn: &mut DbConn, author_id: i64) -> AppResult<Vec<DbBlogComment>> {
+    Ok(blog_comments::table
+        .filter(blog_comments::author_id.eq(author_id))
+        .order(blog_comments::id.asc())
+        .select(DbBlogComment::as_select())
+        .load(conn)?)
+}
+
 /// Blog fields that change; `None` leaves a field as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = blog_posts)]

@@ -145,6 +145,23 @@ pub fn answered_by(
         .load(conn)?)
 }
 
+/// Every answer a person gave to an event, as (event thread id, answer, when), oldest
+/// first: for their data export.
+pub fn rsvps_by_person(
+    conn: &mut DbConn,
+    person_id: i64,
+) -> AppResult<Vec<(i64, String, NaiveDateTime)>> {
+    Ok(event_rsvps::table
+        .filter(event_rsvps::person_id.eq(person_id))
+        .order((event_rsvps::created_at.asc(), event_rsvps::post_id.asc()))
+        .select((
+            event_rsvps::post_id,
+            event_rsvps::status,
+            event_rsvps::created_at,
+        ))
+        .load(conn)?)
+}
+
 /// Local events that start between `from` and `to` and are not cancelled, with the
 /// people who answered going or maybe: what a reminder needs.
 pub fn starting_between(

@@ -6,13 +6,14 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::TimeDelta;
+use chrono::{NaiveDateTime, TimeDelta};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::config::SignupMode;
 use crate::db::models::{
-    DbComment, DbLocalUser, DbMembership, DbPerson, DbPost, NewLocalUser, NewPerson,
+    DbBlogComment, DbBlogPost, DbComment, DbLocalUser, DbMembership, DbPerson, DbPost,
+    NewLocalUser, NewPerson,
 };
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
@@ -674,6 +675,12 @@ pub struct DataExport {
     pub comment_votes: Vec<(i64, i32)>,
     /// Their choices in polls, as (thread id, option position, option text).
     pub poll_votes: Vec<(i64, i32, String)>,
+    /// Their blog posts, deleted ones included.
+    pub blog_posts: Vec<DbBlogPost>,
+    /// Their comments on blogs, deleted ones included.
+    pub blog_comments: Vec<DbBlogComment>,
+    /// Their answers to events, as (event thread id, answer, when).
+    pub rsvps: Vec<(i64, String, NaiveDateTime)>,
 }
 
 /// The signed-in member's own data. Nothing is paged or capped: it is all theirs.
@@ -699,6 +706,9 @@ pub async fn export_data(state: &AppState, actor: &Actor) -> AppResult<DataExpor
                 post_votes: db::content::post_votes_by_person(conn, person_id)?,
                 comment_votes: db::content::comment_votes_by_person(conn, person_id)?,
                 poll_votes: db::polls::votes_by_person(conn, person_id)?,
+                blog_posts: db::blogs::all_by_author(conn, person_id)?,
+                blog_comments: db::blogs::comments_by_author(conn, person_id)?,
+                rsvps: db::events::rsvps_by_person(conn, person_id)?,
             })
         })
         .await

@@ -132,6 +132,15 @@ on_both_backends! {
             .await.expect(StatusCode::CREATED)["id"].as_i64().unwrap();
         ben.post(&format!("/blog/{post}/comments"), json!({"body": "Thanks, the second one is new to me."}))
             .await.expect(StatusCode::CREATED);
+        // Before they go, each can take their writing away.
+        let anas = ana.get("/me/export").await.ok();
+        assert_eq!(anas["blog_posts"][0]["title"], "Notes from the housing summit");
+        assert_eq!(anas["blog_posts"][0]["body"], "Three things we learned.");
+        assert_eq!(anas["blog_comments"], json!([]));
+        let bens = ben.get("/me/export").await.ok();
+        assert_eq!(bens["blog_posts"], json!([]));
+        assert_eq!(bens["blog_comments"][0]["blog_post_id"], post);
+        assert_eq!(bens["blog_comments"][0]["body"], "Thanks, the second one is new to me.");
 
         // Ben leaves: his comment keeps its place with its text withheld.
         ben.request(reqwest::Method::DELETE, "/me", Some(json!({"password": "correct horse battery"})))

@@ -123,6 +123,11 @@ on_both_backends! {
         assert_eq!(seen["remaining"], 1);
         assert_eq!(seen["can_answer"], false);
         assert_eq!(event(&ana, id).await["online_link"], "https://meet.example/room-42");
+        // As a thread, it says it is an event, in the community's list too.
+        let thread = ana.get(&format!("/posts/{id}")).await.ok();
+        assert_eq!(thread["event"], json!({"starts_at": "2099-01-15T18:30:00Z", "ends_at": "2099-01-15T20:00:00Z", "timezone": "Europe/London", "cancelled": false}));
+        let listed = ana.get("/communities/planners/posts").await.ok();
+        assert_eq!(listed["items"][0]["event"]["starts_at"], "2099-01-15T18:30:00Z", "{listed}");
         app.visitor().put_rsvp(id, "going").await.error(StatusCode::UNAUTHORIZED, "unauthenticated");
         answers(&ben, id, "perhaps").await.error(StatusCode::BAD_REQUEST, "invalid_rsvp");
 
@@ -166,6 +171,9 @@ on_both_backends! {
         assert_eq!(withdrawn["going_count"], 0);
         assert_eq!(answers(&cyd, id, "going").await.ok()["going_count"], 1);
         assert_eq!(answers(&ben, id, "declined").await.ok()["my_rsvp"], "declined");
+        let exported = ben.get("/me/export").await.ok()["event_answers"].clone();
+        assert_eq!(exported.as_array().map(Vec::len), Some(1), "{exported}");
+        assert_eq!((&exported[0]["thread_id"], &exported[0]["answer"]), (&json!(id), &json!("declined")));
 
         // Facilitators edit; the capacity cannot drop below those going.
         let mut edited = meetup("Winter meet-up");

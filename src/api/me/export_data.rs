@@ -23,6 +23,42 @@ pub struct DataExportView {
     /// Every comment the member wrote, deleted and removed ones included.
     pub comments: Vec<ExportCommentView>,
     pub votes: ExportVotesView,
+    /// Every post on the member's blog, deleted ones included.
+    pub blog_posts: Vec<ExportBlogPostView>,
+    /// Every comment the member left on a blog, deleted ones included.
+    pub blog_comments: Vec<ExportBlogCommentView>,
+    /// The member's answers to events.
+    pub event_answers: Vec<ExportEventAnswerView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportBlogPostView {
+    pub id: i64,
+    pub title: String,
+    /// Markdown, as written.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportBlogCommentView {
+    pub id: i64,
+    pub blog_post_id: i64,
+    /// Markdown, as written.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+}
+
+/// An answer to an event: the event's thread, and going, maybe or declined.
+#[derive(Serialize, ToSchema)]
+pub struct ExportEventAnswerView {
+    pub thread_id: i64,
+    pub answer: String,
+    pub answered_at: DateTime<Utc>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -200,6 +236,39 @@ impl TryFrom<DataExport> for DataExportView {
                     })
                     .collect(),
             },
+            blog_posts: e
+                .blog_posts
+                .into_iter()
+                .map(|b| ExportBlogPostView {
+                    id: b.id,
+                    title: b.title,
+                    body: b.body,
+                    created_at: b.created_at.and_utc(),
+                    updated_at: b.updated_at.map(|t| t.and_utc()),
+                    deleted: b.deleted,
+                })
+                .collect(),
+            blog_comments: e
+                .blog_comments
+                .into_iter()
+                .map(|c| ExportBlogCommentView {
+                    id: c.id,
+                    blog_post_id: c.blog_post_id,
+                    body: c.body,
+                    created_at: c.created_at.and_utc(),
+                    updated_at: c.updated_at.map(|t| t.and_utc()),
+                    deleted: c.deleted,
+                })
+                .collect(),
+            event_answers: e
+                .rsvps
+                .into_iter()
+                .map(|(thread_id, answer, at)| ExportEventAnswerView {
+                    thread_id,
+                    answer,
+                    answered_at: at.and_utc(),
+                })
+                .collect(),
         })
     }
 }
