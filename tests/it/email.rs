@@ -32,23 +32,12 @@ impl Drop for SmtpSink {
 impl SmtpSink {
     /// Starts the sink, or returns `None` after saying why it skipped.
     fn start(test: &str) -> Option<SmtpSink> {
-        let asked = ["GUILDHALL_TEST_SMTP", "CI"]
-            .iter()
-            .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-        let available = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !available {
-            assert!(
-                !asked,
-                "GUILDHALL_TEST_SMTP or CI is set but python3 with aiosmtpd is missing"
-            );
-            eprintln!(
-                "skipped {test}: no python3 with aiosmtpd (pip install aiosmtpd); set GUILDHALL_TEST_SMTP to require it"
-            );
+        if !python_helper(
+            test,
+            "GUILDHALL_TEST_SMTP",
+            "aiosmtpd",
+            "pip install aiosmtpd",
+        ) {
             return None;
         }
         let dir = tempfile::tempdir().expect("mail directory");

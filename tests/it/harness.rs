@@ -509,3 +509,28 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// Whether python3 can import `modules`, for a test that runs a helper server written in
+/// Python. Without them the test says it skipped, unless `var` (or `CI`) asks for it, when
+/// their absence fails it.
+pub fn python_helper(test: &str, var: &str, modules: &str, install: &str) -> bool {
+    let asked = [var, "CI"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
+    let available = std::process::Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        assert!(
+            !asked,
+            "{var} or CI is set but python3 cannot import {modules} ({install})"
+        );
+        eprintln!(
+            "skipped {test}: python3 cannot import {modules} ({install}); set {var} to require it"
+        );
+    }
+    available
+}

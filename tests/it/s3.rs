@@ -37,23 +37,13 @@ impl Drop for S3Server {
 impl S3Server {
     /// Starts the server, or returns `None` after saying why it skipped.
     fn start(test: &str) -> Option<S3Server> {
-        let asked = ["GUILDHALL_TEST_S3", "CI"]
-            .iter()
-            .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty()));
-        let available = Command::new("python3")
-            .args(["-c", "import moto.server, boto3, flask"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !available {
-            assert!(
-                !asked,
-                "GUILDHALL_TEST_S3 or CI is set but python3 with moto[server] is missing"
-            );
-            eprintln!(
-                "skipped {test}: no python3 with moto (pip install 'moto[server]'); set GUILDHALL_TEST_S3 to require it"
-            );
+        let install = "pip install 'moto[server]'";
+        if !python_helper(
+            test,
+            "GUILDHALL_TEST_S3",
+            "moto.server, boto3, flask",
+            install,
+        ) {
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
