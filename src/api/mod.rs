@@ -199,6 +199,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             documents::delete_document::delete_document
         ))
         .routes(routes!(documents::download_version::download_version))
+        .routes(routes!(
+            documents::download_remote_file::download_remote_file
+        ))
         .merge(
             // Uploads carry files up to `limits.upload_max_bytes`, larger than the usual
             // body limit: `extract::read_upload` enforces that limit as it reads.

@@ -359,6 +359,28 @@ impl ContentDoc {
     /// followed by links to its image and file attachments, which stay on the sender's
     /// server.
     pub fn html(&self) -> String {
+        self.html_linking(|url| url.to_string())
+    }
+
+    /// The body as [`ContentDoc::html`] makes it, for a thread of a private community on
+    /// the server at `domain`: its library files (`/c/{name}/files/…` there) link through
+    /// our `/remote-file`, which fetches them signed as the member who opens them, since
+    /// that server gives them to its members only.
+    pub fn html_with_private_files(&self, domain: &str) -> String {
+        self.html_linking(|url| {
+            if crate::services::remote_files::is_remote_library_file(url, domain) {
+                format!(
+                    "/remote-file?url={}",
+                    url::form_urlencoded::byte_serialize(url.as_str().as_bytes())
+                        .collect::<String>()
+                )
+            } else {
+                url.to_string()
+            }
+        })
+    }
+
+    fn html_linking(&self, href: impl Fn(&Url) -> String) -> String {
         let mut html = String::new();
         html.push_str(self.content_html());
         let attachments: Vec<String> = self
@@ -367,7 +389,7 @@ impl ContentDoc {
             .map(|(url, name)| {
                 format!(
                     "<li><a href=\"{}\">{}</a></li>",
-                    escape(&url),
+                    escape(&href(&url)),
                     escape(&name)
                 )
             })
@@ -391,7 +413,7 @@ impl ContentDoc {
     }
 
     /// Images, video, audio and files attached to the object: their http(s) URLs and a name.
-    fn attachments(&self) -> Vec<(String, String)> {
+    fn attachments(&self) -> Vec<(Url, String)> {
         let items = match &self.attachment {
             Value::Array(items) => items.iter().collect(),
             Value::Object(_) => vec![&self.attachment],
@@ -428,7 +450,7 @@ impl ContentDoc {
                         )
                     })
                     .unwrap_or_else(|| format!("Attached {kind}"));
-                Some((url.to_string(), name))
+                Some((url, name))
             })
             .take(16)
             .collect()

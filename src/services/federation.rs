@@ -1021,7 +1021,15 @@ pub async fn receive_thread(
             if title.is_empty() {
                 return Err(AppError::invalid("a thread needs a name or some text"));
             }
-            let (body, body_html, link) = (doc.markdown(), doc.html(), doc.link());
+            let (body, link) = (doc.markdown(), doc.link());
+            // A private community's files open only for its members: through our server,
+            // which fetches them signed as the member (`services::remote_files`).
+            let body_html = match community.domain.as_deref() {
+                Some(domain) if community.visibility == Visibility::Private.as_str() => {
+                    doc.html_with_private_files(domain)
+                }
+                _ => doc.html(),
+            };
             let post_id = match db::federation::post_by_ap_id(conn, doc.id.as_str())? {
                 Some(existing) => {
                     if existing.author_id != author.id {

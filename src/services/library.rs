@@ -401,6 +401,41 @@ pub async fn download(
     Ok((found, body))
 }
 
+/// A version's record and its bytes for a person of another server, who signed the
+/// request: they must be able to read the community (a private one: be an accepted
+/// member). See `services::remote_files` for the other side.
+pub async fn download_for_remote(
+    state: &AppState,
+    signer: &url::Url,
+    community: &str,
+    id: i64,
+    version: i32,
+) -> AppResult<(DbDocumentVersion, axum::body::Body)> {
+    let (signer, name) = (signer.to_string(), community.to_owned());
+    let found = state
+        .db
+        .read(move |conn| {
+            let person = db::federation::person_by_ap_id(conn, &signer)?.ok_or_else(|| {
+                AppError::denied(
+                    "members_only",
+                    "only members of this private community can see its content",
+                )
+            })?;
+            let row = db::documents::document(conn, id)?.ok_or(AppError::NotFound("document"))?;
+            let community = db::communities::by_id(conn, row.0.community_id)?;
+            if community.name != name || community.domain.is_some() {
+                return Err(AppError::NotFound("document"));
+            }
+            let access = Access::for_person(conn, community, person.id)?;
+            access.require_read()?;
+            require_visible(&row.1, &access)?;
+            db::documents::version(conn, id, version)?.ok_or(AppError::NotFound("version"))
+        })
+        .await?;
+    let body = state.files.get(&found.content_hash).await?;
+    Ok((found, body))
+}
+
 /// A community's library: its folders, and a page of its documents (in one folder, in
 /// none, or all).
 pub async fn list(

@@ -19,6 +19,7 @@ pub mod permissions;
 pub mod policy;
 pub mod polls;
 pub mod posts;
+pub mod remote_files;
 pub mod search;
 pub mod settings;
 pub mod setup;

@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
             "/c/{name}/files/{id}/v/{version}",
             get(download_document::download_document),
         )
+        .route("/remote-file", get(download_document::remote_file))
         .route("/c/{name}/library", get(library::show_library))
         .route("/c/{name}/library/folders", post(library::create_folder))
         .route(

@@ -276,6 +276,78 @@ on_both_backends! {
         }).await;
     }
 
+    async fn members_on_other_servers_open_a_private_communitys_files(backend: Backend) {
+        let alpha = TestApp::spawn(backend).await;
+        let beta = TestApp::spawn(backend).await;
+        let ana = alpha.member("ana").await;
+        ana.creates_community("cabinet", "private").await;
+        let bob = beta.member("bob").await;
+        let cyd = beta.member("cyd").await;
+        let handle = format!("cabinet@{}", domain(&alpha));
+        let bob_there = format!("bob@{}", domain(&beta));
+        bob.post("/resolve", json!({"query": handle})).await.ok();
+        bob.joins(&handle).await;
+        eventually("alpha records bob's request", || async {
+            ana.post_empty(&format!("/communities/cabinet/members/{bob_there}/approve")).await.status == StatusCode::NO_CONTENT
+        }).await;
+        eventually("beta hears bob is in", || async {
+            bob.get(&format!("/communities/{handle}")).await.ok()["membership"] == "accepted"
+        }).await;
+
+        let secret = pdf("Reshuffle briefing");
+        let doc = shares(&ana, "cabinet", "Reshuffle", "Confidential briefing.", ("brief.pdf", &secret)).await;
+        let file = format!("{}/c/cabinet/files/{}/v/1", alpha.base, doc["id"]);
+        let through = format!("/remote-file?url={}", url::form_urlencoded::byte_serialize(file.as_bytes()).collect::<String>());
+
+        // Beta's copy of the thread links the file through beta.
+        let thread = || async {
+            bob.get(&format!("/communities/{handle}/posts")).await.ok()["items"].as_array().unwrap()
+                .iter().find(|p| p["title"] == "Reshuffle").cloned()
+        };
+        eventually("beta receives the document's thread", || async { thread().await.is_some() }).await;
+        let there = thread().await.unwrap();
+        assert!(there["body_html"].as_str().unwrap().contains(&format!("href=\"{through}\"")), "{there}");
+
+        // Alpha gives the file to nobody unsigned, and to bob through beta, signed as him.
+        assert_eq!(reqwest::get(&file).await.unwrap().status(), StatusCode::FORBIDDEN);
+        let web = reqwest::Client::new().get(format!("{}{through}", beta.base))
+            .header("cookie", format!("guildhall_session={}", bob.token.as_deref().unwrap())).send().await.unwrap();
+        assert_eq!(web.status(), StatusCode::OK);
+        assert_eq!(web.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(web.headers()["content-disposition"], "attachment; filename=\"brief.pdf\"; filename*=UTF-8''brief.pdf");
+        assert_eq!(web.headers()["content-security-policy"], "sandbox; default-src 'none'");
+        assert_eq!(web.bytes().await.unwrap().as_ref(), secret.as_slice());
+        let api = download(&bob, &format!("{}/api/v1{through}", beta.base)).await;
+        assert_eq!(api.status(), StatusCode::OK);
+        assert_eq!(api.bytes().await.unwrap().as_ref(), secret.as_slice());
+
+        // Beta fetches only for members, and only library files of their communities.
+        cyd.get(&through).await.error(StatusCode::FORBIDDEN, "members_only");
+        beta.visitor().get(&through).await.error(StatusCode::UNAUTHORIZED, "unauthenticated");
+        let elsewhere = url::form_urlencoded::byte_serialize(format!("{}/c/cabinet/library", alpha.base).as_bytes()).collect::<String>();
+        bob.get(&format!("/remote-file?url={elsewhere}")).await.error(StatusCode::BAD_REQUEST, "invalid_url");
+        let missing = through.replace("%2Fv%2F1", "%2Fv%2F9");
+        bob.get(&missing).await.error(StatusCode::NOT_FOUND, "not_found");
+
+        // Alpha decides, not beta: were beta to count cyd in (her request still waits on
+        // alpha), alpha refuses the request signed as her.
+        cyd.joins(&handle).await;
+        let (cabinet_domain, cyd_name) = (domain(&alpha), "cyd".to_owned());
+        beta.state.db.write(move |conn| {
+            let community = guildhall::db::federation::remote_community(conn, "cabinet", &cabinet_domain)?.expect("known");
+            let cyd = guildhall::db::persons::local_person_by_name(conn, &cyd_name)?.expect("cyd");
+            guildhall::db::communities::set_membership(conn, community.id, cyd.id, "accepted")
+        }).await.unwrap();
+        let refused = cyd.get(&through).await;
+        refused.error(StatusCode::FORBIDDEN, "members_only");
+        assert!(format!("{:?}", cyd.get(&through).await.body).contains("does not count you as a member"), "alpha refused, not beta");
+
+        // Once alpha bans bob, the file is his no more.
+        ana.post("/communities/cabinet/bans", json!({"member": bob_there, "reason": "left the council"})).await.expect(StatusCode::NO_CONTENT);
+        let refused = bob.get(&through).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    }
+
     async fn pruning_deletes_the_files_of_deleted_documents_only(backend: Backend) {
         let alpha = TestApp::spawn(backend).await;
         let ana = alpha.member("ana").await;

@@ -1,6 +1,7 @@
 //! The document library: folders, documents, versions and downloads.
 pub mod create_folder;
 pub mod delete_document;
+pub mod download_remote_file;
 pub mod download_version;
 pub mod get_document;
 pub mod list_documents;
@@ -91,22 +92,12 @@ pub fn file_response(version: &DbDocumentVersion, body: Body, request: &HeaderMa
     } else {
         version.media_type.clone()
     };
-    let pairs = [
-        (header::CONTENT_TYPE, content_type),
-        (header::CONTENT_DISPOSITION, disposition(&version.file_name)),
-        (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "sandbox; default-src 'none'".to_owned(),
-        ),
-    ];
-    for (name, value) in pairs {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
+    protect(
+        &mut headers,
+        content_type,
+        disposition(&version.file_name),
+        Some(etag.clone()),
+    );
     let fresh = request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -122,6 +113,62 @@ pub fn file_response(version: &DbDocumentVersion, body: Body, request: &HeaderMa
         HeaderValue::from(version.size_bytes),
     );
     (headers, body).into_response()
+}
+
+/// The headers every file is served with: its type, always as an attachment, never
+/// cached by shared caches, never sniffed, and sandboxed should a browser render it.
+fn protect(
+    headers: &mut HeaderMap,
+    content_type: String,
+    disposition: String,
+    etag: Option<String>,
+) {
+    let pairs = [
+        (header::CONTENT_TYPE, Some(content_type)),
+        (header::CONTENT_DISPOSITION, Some(disposition)),
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, Some("private, no-cache".to_owned())),
+        (header::X_CONTENT_TYPE_OPTIONS, Some("nosniff".to_owned())),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            Some("sandbox; default-src 'none'".to_owned()),
+        ),
+    ];
+    for (name, value) in pairs {
+        if let Some(Ok(value)) = value.map(|v| HeaderValue::from_str(&v)) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+/// Passes on a file another server gave one of our members (`services::remote_files`),
+/// under the same protective headers as our own files: whatever the other server said,
+/// it is an attachment, never sniffed or run here.
+pub fn remote_file_response(upstream: reqwest::Response) -> Response {
+    let given = |name: header::HeaderName| {
+        upstream
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = given(header::CONTENT_TYPE)
+        .filter(|t| t.split(';').next().is_some_and(|m| m.contains('/')))
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let disposition = given(header::CONTENT_DISPOSITION)
+        .filter(|d| {
+            d.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("attachment")
+        })
+        .unwrap_or_else(|| "attachment".to_owned());
+    let mut headers = HeaderMap::new();
+    protect(&mut headers, content_type, disposition, given(header::ETAG));
+    if let Some(length) = upstream.headers().get(header::CONTENT_LENGTH) {
+        headers.insert(header::CONTENT_LENGTH, length.clone());
+    }
+    let body = http::Response::<reqwest::Body>::from(upstream).into_body();
+    (headers, Body::new(body)).into_response()
 }
 
 /// `attachment` with a plain-ASCII `filename` for old clients and the exact name as
