@@ -1,13 +1,11 @@
 //! Downloading a library document's file: the address its thread's `Document`
 //! attachment carries to other servers, and the one the library pages link to. Another
-//! server's member of a private community gets it on a GET signed as them; and our
-//! members get files of other servers' private communities through `/remote-file`.
+//! server's member of a private community gets it on a GET signed as them.
 
 use activitypub_federation::config::Data;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
-use serde::Deserialize;
 
 use super::render::WebError;
 use super::session::Viewer;
@@ -46,21 +44,4 @@ pub async fn download_document(
     let (found, body) =
         services::library::download(&state, viewer.actor.as_ref(), id, version).await?;
     Ok(crate::api::documents::file_response(&found, body, &headers))
-}
-
-#[derive(Deserialize)]
-pub struct RemoteFileQuery {
-    url: String,
-}
-
-/// `GET /remote-file?url=…`: a file of a private community on another server, fetched
-/// for the signed-in member with a request signed as them.
-pub async fn remote_file(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(query): Query<RemoteFileQuery>,
-) -> Result<Response, WebError> {
-    let actor = viewer.actor.ok_or(WebError::SignInFirst)?;
-    let response = services::remote_files::fetch(&state, &actor, &query.url).await?;
-    Ok(crate::api::documents::remote_file_response(response))
 }

@@ -33,6 +33,7 @@ mod moderate_thread;
 mod new_thread;
 mod notifications;
 mod profile;
+mod remote_file;
 mod remove_content;
 pub mod render;
 mod reply;
@@ -69,7 +70,7 @@ pub fn router() -> Router<AppState> {
             "/c/{name}/files/{id}/v/{version}",
             get(download_document::download_document),
         )
-        .route("/remote-file", get(download_document::remote_file))
+        .route("/remote-file", get(remote_file::remote_file))
         .route("/c/{name}/library", get(library::show_library))
         .route("/c/{name}/library/folders", post(library::create_folder))
         .route(
