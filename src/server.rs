@@ -65,7 +65,9 @@ impl Server {
             .with_context(|| format!("binding http.bind = {}", config.http.bind))?;
         let state = AppState::new(db, config);
         state.files.open()?;
-        state.files.check().await;
+        // In the background: a store that does not answer must not hold up start-up.
+        let files = state.files.clone();
+        tokio::spawn(async move { files.check().await });
         crate::services::settings::load(&state)
             .await
             .context("reading the saved instance settings")?;

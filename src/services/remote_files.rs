@@ -24,6 +24,9 @@ use crate::services::permissions::Access;
 use crate::state::AppState;
 use crate::types::MembershipState;
 
+/// How long fetching one file may take, body included.
+const FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// The community name in a library file's address on `domain`
 /// (`/c/{name}/files/{id}/v/{version}`), if that is what `url` is.
 fn library_community(url: &Url, domain: &str) -> Option<String> {
@@ -110,6 +113,9 @@ pub async fn fetch(state: &AppState, actor: &Actor, url: &str) -> AppResult<reqw
     let client = state.http().map_err(AppError::Internal)?;
     let response = client
         .get(url.clone())
+        // A whole file, not an activity: the federation timeout would cut off a large
+        // one on a slow link. This bounds the answer and the streamed body together.
+        .timeout(FILE_TIMEOUT)
         .header("date", date)
         .header("signature", signature)
         .send()

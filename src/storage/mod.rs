@@ -90,7 +90,8 @@ impl Storage {
 
     /// Asks the store for its top-level listing, so that a bucket that does not exist, a
     /// refused key or an unreachable endpoint is named in the log at start-up rather than
-    /// at the first upload. The rest of the server works without files, so it still starts.
+    /// at the first upload. The rest of the server works without files, so start-up runs
+    /// this in the background and goes on.
     pub async fn check(&self) {
         let store = match self.open() {
             Ok(store) => store,

@@ -58,6 +58,11 @@ pub fn open(config: &S3Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
         builder = builder
             .with_access_key_id(&config.access_key_id)
             .with_secret_access_key(&config.secret_access_key);
+    } else if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        tracing::warn!(
+            "storage.s3: no access key (storage.s3.access_key_id or AWS_ACCESS_KEY_ID); \
+             asking the cloud instance's metadata service for credentials"
+        );
     }
     let store = builder
         .build()
