@@ -619,6 +619,7 @@ async fn enqueue(app: &Instance, inbox: &str, ids: std::ops::Range<usize>) -> an
                 signer_kind: "community",
                 signer_id: app.community_id,
                 object_key: Some(object),
+                replaceable: false,
             }
         })
         .collect();

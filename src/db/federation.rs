@@ -167,9 +167,45 @@ pub struct NewDelivery {
     /// The object the activity is about: deliveries with the same key to the same inbox
     /// are sent one after another, in order.
     pub object_key: Option<String>,
+    /// A newer delivery of the same kind about the same object supersedes this one while
+    /// it waits (an `Update`, which carries the object's whole state).
+    pub replaceable: bool,
 }
 
-pub fn enqueue(conn: &mut DbConn, delivery: &NewDelivery) -> AppResult<()> {
+/// Queues a delivery. A replaceable one takes the place of the last delivery about the
+/// same object to the same inbox when that one is replaceable too and has not been
+/// tried or claimed yet: the inbox then gets the newest state once instead of each state
+/// in turn. Returns whether it replaced one.
+pub fn enqueue(conn: &mut DbConn, delivery: &NewDelivery) -> AppResult<bool> {
+    if let (true, Some(key)) = (delivery.replaceable, &delivery.object_key) {
+        let last: Option<(i64, bool)> = deliveries::table
+            .filter(deliveries::inbox_url.eq(&delivery.inbox_url))
+            .filter(deliveries::object_key.eq(key))
+            .order(deliveries::id.desc())
+            .select((deliveries::id, deliveries::replaceable))
+            .first(conn)
+            .optional()?;
+        if let Some((id, true)) = last {
+            // Only while nobody holds it: a claimed row may be on its way already.
+            let replaced = diesel::update(
+                deliveries::table
+                    .find(id)
+                    .filter(deliveries::delivered_at.is_null())
+                    .filter(deliveries::claim_token.is_null())
+                    .filter(deliveries::attempts.eq(0)),
+            )
+            .set((
+                deliveries::activity_id.eq(&delivery.activity_id),
+                deliveries::payload.eq(&delivery.payload),
+                deliveries::signer_kind.eq(delivery.signer_kind),
+                deliveries::signer_id.eq(delivery.signer_id),
+            ))
+            .execute(conn)?;
+            if replaced == 1 {
+                return Ok(true);
+            }
+        }
+    }
     let now = now();
     diesel::insert_into(deliveries::table)
         .values((
@@ -179,11 +215,12 @@ pub fn enqueue(conn: &mut DbConn, delivery: &NewDelivery) -> AppResult<()> {
             deliveries::signer_kind.eq(delivery.signer_kind),
             deliveries::signer_id.eq(delivery.signer_id),
             deliveries::object_key.eq(&delivery.object_key),
+            deliveries::replaceable.eq(delivery.replaceable),
             deliveries::next_attempt_at.eq(now),
             deliveries::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(false)
 }
 
 /// Claims up to `limit` due deliveries for `lease_until`, marking them with `token`, and

@@ -343,6 +343,7 @@ diesel::table! {
         created_at -> Timestamp,
         delivered_at -> Nullable<Timestamp>,
         object_key -> Nullable<Text>,
+        replaceable -> Bool,
     }
 }
 

@@ -45,8 +45,24 @@ pub(crate) fn enqueue(
             signer_kind,
             signer_id,
             object_key: object_key(payload),
+            replaceable: is_update(payload),
         },
-    )
+    )?;
+    Ok(())
+}
+
+/// An `Update`, or a community's `Announce` of one: it carries its object's whole state,
+/// so a newer one about the same object makes it pointless. A burst of answers to an
+/// event or votes in a poll then reaches each server as the latest counts, once.
+fn is_update(activity: &Value) -> bool {
+    let kind = |v: &Value| v.get("type").and_then(Value::as_str).map(str::to_owned);
+    match kind(activity).as_deref() {
+        Some("Update") => true,
+        Some("Announce") => activity
+            .get("object")
+            .is_some_and(|inner| kind(inner).as_deref() == Some("Update")),
+        _ => false,
+    }
 }
 
 /// The object an activity is ultimately about: what `object` names, looking inside
