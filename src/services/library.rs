@@ -401,9 +401,10 @@ pub async fn download(
     Ok((found, body))
 }
 
-/// A version's record and its bytes for a person of another server, who signed the
-/// request: they must be able to read the community (a private one: be an accepted
-/// member). See `services::remote_files` for the other side.
+/// A version's record and its bytes for whoever signed the request: a person of another
+/// server must be able to read the community (a private one: be an accepted member); any
+/// other signer (a server's own actor, say) gets what a visitor gets. See
+/// `services::remote_files` for the other side.
 pub async fn download_for_remote(
     state: &AppState,
     signer: &url::Url,
@@ -415,18 +416,16 @@ pub async fn download_for_remote(
     let found = state
         .db
         .read(move |conn| {
-            let person = db::federation::person_by_ap_id(conn, &signer)?.ok_or_else(|| {
-                AppError::denied(
-                    "members_only",
-                    "only members of this private community can see its content",
-                )
-            })?;
+            let person = db::federation::person_by_ap_id(conn, &signer)?;
             let row = db::documents::document(conn, id)?.ok_or(AppError::NotFound("document"))?;
             let community = db::communities::by_id(conn, row.0.community_id)?;
             if community.name != name || community.domain.is_some() {
                 return Err(AppError::NotFound("document"));
             }
-            let access = Access::for_person(conn, community, person.id)?;
+            let access = match person {
+                Some(person) => Access::for_person(conn, community, person.id)?,
+                None => Access::load(conn, community, None)?,
+            };
             access.require_read()?;
             require_visible(&row.1, &access)?;
             db::documents::version(conn, id, version)?.ok_or(AppError::NotFound("version"))

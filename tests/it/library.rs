@@ -171,6 +171,10 @@ on_both_backends! {
         // The web address (the one other servers are given) serves the same file.
         let web = download(&alpha.visitor(), &format!("{}/c/planning/files/{id}/v/1", alpha.base)).await;
         assert_eq!(web.status(), StatusCode::OK);
+        // A public file is no one's to refuse: a signature that does not verify counts
+        // as no signature.
+        let forged = forged_signature(&format!("{}/c/planning/files/{id}/v/1", alpha.base)).await;
+        assert_eq!(forged.status(), StatusCode::OK);
         assert_eq!(web.headers()["x-content-type-options"], "nosniff");
         assert_eq!(web.bytes().await.unwrap().as_ref(), v1.as_slice());
         let unchanged = ben.client.get(api_file(&ben, id, 1)).header("if-none-match", &etag).send().await.unwrap();
@@ -308,8 +312,10 @@ on_both_backends! {
         let there = thread().await.unwrap();
         assert!(there["body_html"].as_str().unwrap().contains(&format!("href=\"{through}\"")), "{there}");
 
-        // Alpha gives the file to nobody unsigned, and to bob through beta, signed as him.
+        // Alpha gives the file to nobody unsigned or with a signature that does not
+        // verify, and to bob through beta, signed as him.
         assert_eq!(reqwest::get(&file).await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(forged_signature(&file).await.status(), StatusCode::FORBIDDEN);
         let web = reqwest::Client::new().get(format!("{}{through}", beta.base))
             .header("cookie", format!("guildhall_session={}", bob.token.as_deref().unwrap())).send().await.unwrap();
         assert_eq!(web.status(), StatusCode::OK);
@@ -441,6 +447,24 @@ on_both_backends! {
         let (_, html) = page(&location).await;
         assert!(html.contains("depot v2.pdf") && html.contains("version 2"), "{html}");
     }
+}
+
+/// A GET of `url` carrying a draft-cavage signature by a key nobody publishes.
+async fn forged_signature(url: &str) -> reqwest::Response {
+    let date = chrono::Utc::now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    reqwest::Client::new()
+        .get(url)
+        .header("date", date)
+        .header(
+            "signature",
+            "keyId=\"https://nowhere.invalid/actor#main-key\",algorithm=\"rsa-sha256\",\
+             headers=\"(request-target) host date\",signature=\"AAAA\"",
+        )
+        .send()
+        .await
+        .expect("signed fetch sent")
 }
 
 /// Signs `name` in through the web form, in a client that keeps cookies.
