@@ -145,9 +145,20 @@ pub fn safe_file_name(name: &str, media_type: &str) -> String {
 /// Loads a document and the viewer's standing; private communities' documents only
 /// for members, and deleted or removed ones not at all (removed ones for facilitators).
 fn load(conn: &mut DbConn, id: i64, viewer: Option<&Actor>) -> AppResult<(DocumentRow, Access)> {
+    load_with(conn, id, |conn, community| {
+        Access::load(conn, community, viewer)
+    })
+}
+
+/// A readable document with its reader's standing, worked out by `standing`.
+fn load_with(
+    conn: &mut DbConn,
+    id: i64,
+    standing: impl FnOnce(&mut DbConn, DbCommunity) -> AppResult<Access>,
+) -> AppResult<(DocumentRow, Access)> {
     let row = db::documents::document(conn, id)?.ok_or(AppError::NotFound("document"))?;
     let community = db::communities::by_id(conn, row.0.community_id)?;
-    let access = Access::load(conn, community, viewer)?;
+    let access = standing(conn, community)?;
     access.require_read()?;
     require_visible(&row.1, &access)?;
     Ok((row, access))
@@ -382,52 +393,42 @@ pub async fn versions(
         .await
 }
 
-/// A version's record and its bytes, for a viewer who may read the community.
-pub async fn download(
-    state: &AppState,
-    viewer: Option<&Actor>,
-    id: i64,
-    version: i32,
-) -> AppResult<(DbDocumentVersion, axum::body::Body)> {
-    let viewer = viewer.cloned();
-    let found = state
-        .db
-        .read(move |conn| {
-            load(conn, id, viewer.as_ref())?;
-            db::documents::version(conn, id, version)?.ok_or(AppError::NotFound("version"))
-        })
-        .await?;
-    let body = state.files.get(&found.content_hash).await?;
-    Ok((found, body))
+/// Who downloads a file.
+pub enum Reader {
+    /// One of our members, or a visitor.
+    Member(Option<Actor>),
+    /// Whoever signed the request. A person of another server reads as themselves (a
+    /// private community's file needs them to be an accepted member); any other signer
+    /// (a server's own actor, say) reads as a visitor. See `services::remote_files` for
+    /// the other side.
+    Signer(url::Url),
 }
 
-/// A version's record and its bytes for whoever signed the request: a person of another
-/// server must be able to read the community (a private one: be an accepted member); any
-/// other signer (a server's own actor, say) gets what a visitor gets. See
-/// `services::remote_files` for the other side.
-pub async fn download_for_remote(
+/// A version's record and its bytes, for a reader who may read the community; with
+/// `community`, only if the document is in the community of that name.
+pub async fn download(
     state: &AppState,
-    signer: &url::Url,
-    community: &str,
+    reader: Reader,
+    community: Option<&str>,
     id: i64,
     version: i32,
 ) -> AppResult<(DbDocumentVersion, axum::body::Body)> {
-    let (signer, name) = (signer.to_string(), community.to_owned());
+    let community = community.map(str::to_owned);
     let found = state
         .db
         .read(move |conn| {
-            let person = db::federation::person_by_ap_id(conn, &signer)?;
-            let row = db::documents::document(conn, id)?.ok_or(AppError::NotFound("document"))?;
-            let community = db::communities::by_id(conn, row.0.community_id)?;
-            if community.name != name || community.domain.is_some() {
+            let person = match &reader {
+                Reader::Signer(signer) => db::federation::person_by_ap_id(conn, signer.as_str())?,
+                Reader::Member(_) => None,
+            };
+            let (_, access) = load_with(conn, id, |conn, found| match (&reader, person) {
+                (Reader::Member(viewer), _) => Access::load(conn, found, viewer.as_ref()),
+                (Reader::Signer(_), Some(person)) => Access::for_person(conn, found, person.id),
+                (Reader::Signer(_), None) => Access::load(conn, found, None),
+            })?;
+            if community.is_some_and(|name| name != access.community.name) {
                 return Err(AppError::NotFound("document"));
             }
-            let access = match person {
-                Some(person) => Access::for_person(conn, community, person.id)?,
-                None => Access::load(conn, community, None)?,
-            };
-            access.require_read()?;
-            require_visible(&row.1, &access)?;
             db::documents::version(conn, id, version)?.ok_or(AppError::NotFound("version"))
         })
         .await?;

@@ -10,6 +10,7 @@ use axum::response::Response;
 use super::render::WebError;
 use super::session::Viewer;
 use crate::services;
+use crate::services::library::Reader;
 use crate::state::AppState;
 
 /// `GET /c/{name}/files/{id}/v/{version}`
@@ -34,16 +35,11 @@ pub async fn download_document(
         }
         _ => None,
     };
-    if let Some(signer) = signer {
-        let (found, body) =
-            services::library::download_for_remote(&state, &signer, &name, id, version).await?;
-        return Ok(crate::api::documents::file_response(&found, body, &headers));
-    }
-    let document = services::library::get(&state, viewer.actor.as_ref(), id).await?;
-    if document.community.name != name {
-        return Err(WebError::NotFound);
-    }
+    let reader = match signer {
+        Some(signer) => Reader::Signer(signer),
+        None => Reader::Member(viewer.actor),
+    };
     let (found, body) =
-        services::library::download(&state, viewer.actor.as_ref(), id, version).await?;
+        services::library::download(&state, reader, Some(&name), id, version).await?;
     Ok(crate::api::documents::file_response(&found, body, &headers))
 }

@@ -15,6 +15,7 @@ pub async fn download_version(
     ApiPath((id, version)): ApiPath<(i64, i32)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let (found, body) = services::library::download(&state, viewer.as_ref(), id, version).await?;
+    let reader = services::library::Reader::Member(viewer);
+    let (found, body) = services::library::download(&state, reader, None, id, version).await?;
     Ok(super::file_response(&found, body, &headers))
 }
