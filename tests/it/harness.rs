@@ -46,6 +46,21 @@ macro_rules! on_both_backends {
     )+};
 }
 
+/// With `GUILDHALL_TEST_LOG` set to a filter such as `guildhall=info`, the servers' logs
+/// go to each test's captured output, which the harness shows when the test fails.
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("GUILDHALL_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_ansi(false)
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 /// The PostgreSQL server named by `GUILDHALL_TEST_POSTGRES`, if any.
 pub fn postgres_server() -> Option<String> {
     std::env::var("GUILDHALL_TEST_POSTGRES")
@@ -177,6 +192,7 @@ impl TestApp {
 
     /// Starts an instance after `configure` adjusts its configuration.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        init_logging();
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut config = Config::default();
         config.http.bind = "127.0.0.1:0".parse().expect("address");
