@@ -67,6 +67,28 @@ pub fn remote_community(
         .optional()?)
 }
 
+/// Runs `insert` and says whether it stored the row. A unique violation means another
+/// request stored the same remote row a moment before (two activities naming an actor
+/// new to us, say): false, and the caller refreshes that row instead. Only PostgreSQL
+/// lets two writers both see the row missing; there the insert runs in a savepoint,
+/// which keeps the enclosing transaction usable after it fails. SQLite's writers take
+/// turns (`BEGIN IMMEDIATE`, outside diesel's own transaction manager).
+fn inserted_unless_raced(
+    conn: &mut DbConn,
+    insert: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
+) -> AppResult<bool> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    let outcome = match conn {
+        DbConn::Postgres(_) => conn.transaction(insert),
+        DbConn::Sqlite(_) => insert(conn),
+    };
+    match outcome {
+        Ok(_) => Ok(true),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Inserts or refreshes a remote person, keyed by its id.
 pub fn upsert_remote_person(conn: &mut DbConn, row: &RemoteActorRow) -> AppResult<DbPerson> {
     let now = now();
@@ -78,13 +100,8 @@ pub fn upsert_remote_person(conn: &mut DbConn, row: &RemoteActorRow) -> AppResul
         persons::shared_inbox_url.eq(&row.shared_inbox_url),
         persons::last_refreshed_at.eq(now),
     );
-    match person_by_ap_id(conn, &row.ap_id)? {
-        Some(existing) => {
-            diesel::update(persons::table.find(existing.id))
-                .set((changes, persons::updated_at.eq(now)))
-                .execute(conn)?;
-        }
-        None => {
+    let inserted = person_by_ap_id(conn, &row.ap_id)?.is_none()
+        && inserted_unless_raced(conn, |conn| {
             diesel::insert_into(persons::table)
                 .values((
                     persons::name.eq(&row.name),
@@ -94,8 +111,12 @@ pub fn upsert_remote_person(conn: &mut DbConn, row: &RemoteActorRow) -> AppResul
                     persons::created_at.eq(now),
                     changes,
                 ))
-                .execute(conn)?;
-        }
+                .execute(conn)
+        })?;
+    if !inserted {
+        diesel::update(persons::table.filter(persons::ap_id.eq(&row.ap_id)))
+            .set((changes, persons::updated_at.eq(now)))
+            .execute(conn)?;
     }
     person_by_ap_id(conn, &row.ap_id)?.ok_or(AppError::NotFound("person"))
 }
@@ -119,13 +140,8 @@ pub fn upsert_remote_community(
         communities::shared_inbox_url.eq(&row.shared_inbox_url),
         communities::last_refreshed_at.eq(now),
     );
-    match community_by_ap_id(conn, &row.ap_id)? {
-        Some(existing) => {
-            diesel::update(communities::table.find(existing.id))
-                .set((changes, communities::updated_at.eq(now)))
-                .execute(conn)?;
-        }
-        None => {
+    let inserted = community_by_ap_id(conn, &row.ap_id)?.is_none()
+        && inserted_unless_raced(conn, |conn| {
             diesel::insert_into(communities::table)
                 .values((
                     communities::name.eq(&row.name),
@@ -133,10 +149,14 @@ pub fn upsert_remote_community(
                     communities::ap_id.eq(&row.ap_id),
                     communities::description.eq(""),
                     communities::created_at.eq(now),
-                    changes,
+                    changes.clone(),
                 ))
-                .execute(conn)?;
-        }
+                .execute(conn)
+        })?;
+    if !inserted {
+        diesel::update(communities::table.filter(communities::ap_id.eq(&row.ap_id)))
+            .set((changes, communities::updated_at.eq(now)))
+            .execute(conn)?;
     }
     community_by_ap_id(conn, &row.ap_id)?.ok_or(AppError::NotFound("community"))
 }

@@ -1,6 +1,9 @@
 //! Errors on the federation paths, and the status each earns: anything we cannot verify
 //! is 401, so peers that sign in another form retry; malformed input is 400; never 5xx
-//! for a peer's mistake.
+//! for a peer's mistake. What may pass is 503 with `Retry-After`: a fetch the activity
+//! needed that did not get through, or a write that met another request's write of the
+//! same rows. Senders built on the same federation library drop an activity answered
+//! with any other 4xx, so those answers are kept for what a retry would not change.
 
 use activitypub_federation::error::Error as LibError;
 use axum::http::StatusCode;
@@ -30,6 +33,9 @@ impl FedError {
     pub fn status(&self) -> StatusCode {
         match self {
             FedError::Lib(e) => match e {
+                LibError::Reqwest(_) | LibError::ReqwestMiddleware(_) | LibError::IoError(_) => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
                 LibError::ActivityBodyDigestInvalid
                 | LibError::ActivitySignatureInvalid
                 | LibError::SignError(_) => StatusCode::UNAUTHORIZED,
@@ -39,8 +45,6 @@ impl FedError {
                 | LibError::FetchWrongId(_)
                 | LibError::FetchInvalidContentType(_)
                 | LibError::ParseFetchedObject(..)
-                | LibError::Reqwest(_)
-                | LibError::ReqwestMiddleware(_)
                 | LibError::WebfingerResolveFailed(_)
                 | LibError::RequestLimit
                 | LibError::ResponseBodyLimit
@@ -56,6 +60,9 @@ impl FedError {
                 }
                 _ => StatusCode::BAD_REQUEST,
             },
+            // A unique or foreign-key violation: another request changed the same rows
+            // at the same moment, and a retry finds them settled.
+            FedError::App(AppError::Conflict(_)) => StatusCode::SERVICE_UNAVAILABLE,
             FedError::App(e) => match e.status() {
                 status if status.is_server_error() && !matches!(e, AppError::Unavailable(_)) => {
                     StatusCode::INTERNAL_SERVER_ERROR
@@ -71,15 +78,24 @@ impl FedError {
 impl IntoResponse for FedError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        let retry = status == StatusCode::SERVICE_UNAVAILABLE;
+        if retry {
+            tracing::warn!(error = %self, "federation request deferred; the sender may retry");
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "federation request failed");
         } else {
             tracing::info!(error = %self, %status, "federation request refused");
         }
-        (
+        let mut response = (
             status,
             axum::Json(serde_json::json!({"error": status.as_u16(), "message": self.to_string()})),
         )
-            .into_response()
+            .into_response();
+        if retry {
+            response
+                .headers_mut()
+                .insert("retry-after", axum::http::HeaderValue::from_static("30"));
+        }
+        response
     }
 }

@@ -39,4 +39,5 @@ mod shapes;
 mod signatures;
 mod stand_in;
 mod threads;
+mod transient;
 mod web;

@@ -192,6 +192,12 @@ impl Peer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");
+        Self::start_on(software, listener)
+    }
+
+    /// Starts one on a listener the test already holds, such as one bound to the port
+    /// of a server that was away.
+    pub fn start_on(software: &'static str, listener: tokio::net::TcpListener) -> Peer {
         let base = format!(
             "http://localhost:{}",
             listener.local_addr().expect("address").port()
@@ -250,6 +256,17 @@ impl Peer {
         path: &str,
         activity: Value,
     ) -> StatusCode {
+        self.sends_as_answered(signer, app, path, activity).await.0
+    }
+
+    /// `sends_as`, answering the status, any `Retry-After` and the body.
+    pub async fn sends_as_answered(
+        &self,
+        signer: &str,
+        app: &TestApp,
+        path: &str,
+        activity: Value,
+    ) -> (StatusCode, Option<String>, String) {
         let body = activity.to_string();
         let host = domain(app);
         let date = chrono::Utc::now()
@@ -269,7 +286,7 @@ impl Peer {
             r#"keyId="{signer}#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="{}""#,
             BASE64.encode(signature)
         );
-        reqwest::Client::new()
+        let response = reqwest::Client::new()
             .post(format!("{}{path}", app.base))
             .header("content-type", "application/activity+json")
             .header("date", date)
@@ -278,8 +295,18 @@ impl Peer {
             .body(body)
             .send()
             .await
-            .expect("delivery")
-            .status()
+            .expect("delivery");
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (
+            status,
+            retry_after,
+            response.text().await.unwrap_or_default(),
+        )
     }
 }
 
