@@ -42,6 +42,32 @@ fn request_timeout(config: &Config) -> Duration {
     Duration::from_secs(u64::from(config.federation.request_timeout_seconds))
 }
 
+/// A fetch that the peer answered with a server error or `429`, as an error. The
+/// federation library would otherwise try to read the error page as the object and
+/// report a malformed object, which the inbox refuses for good (401); as a failed
+/// request it is answered 503, and the activity that needed the fetch is sent again.
+/// Deliveries (POSTs) pass through: the library already retries their 5xx and 429.
+fn busy_peer_is_an_error<'a>(
+    request: reqwest::Request,
+    extensions: &'a mut http::Extensions,
+    next: reqwest_middleware::Next<'a>,
+) -> std::pin::Pin<
+    Box<dyn Future<Output = reqwest_middleware::Result<reqwest::Response>> + Send + 'a>,
+> {
+    Box::pin(async move {
+        let fetch = request.method() == reqwest::Method::GET;
+        let response = next.run(request, extensions).await?;
+        let status = response.status();
+        if fetch && (status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS) {
+            return Err(reqwest_middleware::Error::Middleware(anyhow::anyhow!(
+                "{} answered {status}",
+                response.url()
+            )));
+        }
+        Ok(response)
+    })
+}
+
 /// Builds the configuration that signs, fetches and verifies for this instance.
 pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
     let allow_private = state.config.federation.allow_private_addresses;
@@ -63,7 +89,11 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConf
         .signed_fetch_actor(&instance)
         .app_data(state)
         .url_verifier(Box::new(verifier))
-        .client(reqwest_middleware::ClientWithMiddleware::from(client))
+        .client(
+            reqwest_middleware::ClientBuilder::new(client)
+                .with(busy_peer_is_an_error)
+                .build(),
+        )
         .debug(allow_private)
         .allow_http_urls(plain_http)
         .http_fetch_limit(50)

@@ -1,8 +1,8 @@
 //! What passes if the sender tries again. Two requests that need the same actor, new to
 //! this server, at the same moment both succeed; an activity whose signer cannot be
-//! fetched just now is answered 503 with `Retry-After`, which every sender retries
-//! (a 4xx makes senders built on our federation library drop it), and is taken when
-//! its server is back.
+//! fetched just now (no answer, or an error page) is answered 503 with `Retry-After`,
+//! which every sender retries (a 4xx makes senders built on our federation library
+//! drop it), and is taken when its server is back.
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -56,6 +56,7 @@ on_both_backends! {
         ana.creates_community("planners", "public").await;
 
         // A server that is away: its port answers nothing, so its actor cannot be fetched.
+        // (`away` only signs: the stand-in's key is the one its actors publish.)
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
         let port = listener.local_addr().expect("address").port();
         drop(listener);
@@ -68,10 +69,22 @@ on_both_backends! {
             "actor": person,
             "object": format!("{}/c/planners", alpha.base),
         });
-        // Signed with the stand-in's key, which the actor publishes once it is back.
         let sent = away.sends_as_answered(&person, &alpha, "/inbox", follow.clone()).await;
         assert_eq!(sent.0, StatusCode::SERVICE_UNAVAILABLE, "{}", sent.2);
         assert_eq!(sent.1.as_deref(), Some("30"), "a 503 says when to retry");
+
+        // Then it answers, but only that it is busy: still a 503 here, not a refusal.
+        let busy = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("the same port");
+        let busy = tokio::spawn(async move {
+            let app = axum::Router::new().fallback(|| async {
+                (axum::http::StatusCode::SERVICE_UNAVAILABLE, "<html>Down for maintenance</html>")
+            });
+            let _ = axum::serve(busy, app).await;
+        });
+        let sent = away.sends_as_answered(&person, &alpha, "/inbox", follow.clone()).await;
+        assert_eq!(sent.0, StatusCode::SERVICE_UNAVAILABLE, "{}", sent.2);
+        busy.abort();
+        let _ = busy.await;
         drop(away);
 
         // The server is back on its port: the same activity, sent again, is taken.
