@@ -216,6 +216,33 @@ async fn run(quick: bool) -> anyhow::Result<()> {
         mib(server.memory()?.rss),
     );
 
+    // Uploads: several large files at once into the community's library. They go to
+    // disk as they arrive, so the peak should not grow with their size.
+    let (uploads, upload_size) = if quick { (2, 4 << 20) } else { (4, 20 << 20) };
+    let documents = format!("{}/api/v1/communities/planners/documents", server.base);
+    let before = server.memory()?.rss;
+    let sampler = RssSampler::start(server.pid(), SAMPLE_EVERY);
+    let started = Instant::now();
+    let sent: Vec<_> = (0..uploads)
+        .map(|n| {
+            let (client, url, token) = (client.clone(), documents.clone(), site.token.clone());
+            tokio::spawn(async move { upload(&client, &url, &token, n, upload_size).await })
+        })
+        .collect();
+    for outcome in sent {
+        outcome.await??;
+    }
+    let wall = started.elapsed();
+    let peak = peak_of(sampler.finish().await);
+    println!(
+        "uploads: {uploads} files of {} MiB at once in {:.2} s; RSS before {:.1} MiB, peak {:.1} MiB, after {:.1} MiB",
+        upload_size >> 20,
+        wall.as_secs_f64(),
+        mib(before),
+        mib(peak),
+        mib(server.memory()?.rss),
+    );
+
     server.check_running()?;
     let end = server.memory()?;
     println!(
@@ -234,6 +261,42 @@ async fn run(quick: bool) -> anyhow::Result<()> {
         "{refused} deliveries refused: {:?}",
         peers.log.refusals()
     );
+    Ok(())
+}
+
+/// Shares a CSV file of `size` bytes as document `n`, in one multipart request.
+async fn upload(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    n: usize,
+    size: usize,
+) -> anyhow::Result<()> {
+    let boundary = "guildhall-bench-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nLedger {n}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ledger-{n}.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\nsite,budget\n"
+    )
+    .into_bytes();
+    let mut row = 0;
+    while body.len() < size {
+        body.extend_from_slice(format!("Site {n}-{row},{}\n", row * 7).as_bytes());
+        row += 1;
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    client
+        .post(url)
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await?
+        .error_for_status()
+        .context("an upload was refused")?;
     Ok(())
 }
 

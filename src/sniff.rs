@@ -39,6 +39,18 @@ type Matcher = fn(&[u8]) -> bool;
 /// magic number: valid UTF-8 without control characters is text, and only then does the
 /// name choose between CSV and plain text, both of which are harmless.
 pub fn media_type(bytes: &[u8], file_name: &str) -> &'static str {
+    media_type_of(bytes, is_text(bytes), file_name)
+}
+
+/// How much of a file's start [`media_type_of`] needs: the deepest check, for office
+/// formats, looks a few entries into the archive, well within this.
+pub const HEAD_BYTES: usize = 256 * 1024;
+
+/// The media type of a file known by its first [`HEAD_BYTES`] (or all of it, if
+/// shorter) and whether the whole of it is text, as [`TextCheck`] finds while it is
+/// read. An upload is judged this way without holding all of it.
+pub fn media_type_of(head: &[u8], text: bool, file_name: &str) -> &'static str {
+    let bytes = head;
     let checks: [(Matcher, &'static str); 11] = [
         (infer::archive::is_pdf, PDF),
         (infer::doc::is_docx, DOCX),
@@ -58,7 +70,7 @@ pub fn media_type(bytes: &[u8], file_name: &str) -> &'static str {
     if let Some(kind) = infer::get(bytes) {
         return kind.mime_type();
     }
-    if is_text(bytes) {
+    if text {
         let csv = file_name
             .rsplit_once('.')
             .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("csv"));
@@ -68,12 +80,72 @@ pub fn media_type(bytes: &[u8], file_name: &str) -> &'static str {
 }
 
 fn is_text(bytes: &[u8]) -> bool {
-    !bytes.is_empty()
-        && std::str::from_utf8(bytes).is_ok_and(|text| {
-            !text
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
-        })
+    let mut check = TextCheck::default();
+    check.feed(bytes);
+    check.is_text()
+}
+
+/// Whether a file is text (valid UTF-8 without control characters other than tab, the
+/// line breaks and form feed), fed in pieces as they arrive: a character may be split
+/// between two pieces.
+#[derive(Debug, Default)]
+pub struct TextCheck {
+    /// The start of a character the last piece ended inside.
+    pending: Vec<u8>,
+    failed: bool,
+    seen: bool,
+}
+
+impl TextCheck {
+    pub fn feed(&mut self, mut piece: &[u8]) {
+        if self.failed || piece.is_empty() {
+            return;
+        }
+        self.seen = true;
+        if let Some(&lead) = self.pending.first() {
+            let width = match lead {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let take = (width - self.pending.len()).min(piece.len());
+            self.pending.extend_from_slice(&piece[..take]);
+            piece = &piece[take..];
+            if self.pending.len() < width {
+                return;
+            }
+            let whole = std::mem::take(&mut self.pending);
+            if !std::str::from_utf8(&whole).is_ok_and(text_chars) {
+                self.failed = true;
+                return;
+            }
+        }
+        match std::str::from_utf8(piece) {
+            Ok(text) => self.failed = !text_chars(text),
+            Err(e) => {
+                let (valid, rest) = piece.split_at(e.valid_up_to());
+                // Only a character cut off at the end may be finished by the next piece.
+                let cut_off = e.error_len().is_none();
+                let valid = std::str::from_utf8(valid).is_ok_and(text_chars);
+                if cut_off && valid {
+                    self.pending = rest.to_vec();
+                } else {
+                    self.failed = true;
+                }
+            }
+        }
+    }
+
+    /// Whether everything fed was text, and there was some.
+    pub fn is_text(&self) -> bool {
+        self.seen && !self.failed && self.pending.is_empty()
+    }
+}
+
+fn text_chars(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
 }
 
 /// The usual file extension for a known type, for names that lack one.
@@ -161,5 +233,28 @@ mod tests {
         assert_eq!(media_type(b"a\0b", "a.csv"), UNKNOWN);
         assert_eq!(media_type(b"\xff\xfe\x00", "a.csv"), UNKNOWN);
         assert_eq!(media_type(b"", "a.csv"), UNKNOWN);
+    }
+
+    #[test]
+    fn text_is_recognised_however_it_is_cut_into_pieces() {
+        let samples: [&[u8]; 7] = [
+            "Caf\u{e9} \u{2014} \u{1f3db} notes\r\n".as_bytes(),
+            b"plain,ascii\n1,2\n",
+            b"bad \xff byte",
+            b"cut at the end \xe2\x80",
+            "bell \u{7} inside".as_bytes(),
+            b"\xe2\x28\xa1 invalid middle",
+            b"",
+        ];
+        for sample in samples {
+            let whole = std::str::from_utf8(sample).is_ok_and(text_chars) && !sample.is_empty();
+            for size in 1..=sample.len().max(1) {
+                let mut check = TextCheck::default();
+                for piece in sample.chunks(size) {
+                    check.feed(piece);
+                }
+                assert_eq!(check.is_text(), whole, "{sample:?} in pieces of {size}");
+            }
+        }
     }
 }

@@ -248,7 +248,7 @@ impl UploadForm {
     pub fn take_file(&mut self) -> Result<services::library::Upload, AppError> {
         self.file
             .take()
-            .filter(|f| !f.bytes.is_empty() || !f.file_name.is_empty())
+            .filter(|f| f.file.size > 0 || !f.file_name.is_empty())
             .ok_or_else(|| AppError::bad_request("missing_file", "choose a file to upload"))
     }
 }
@@ -264,7 +264,11 @@ const UPLOAD_DRAIN_BYTES: usize = 4 * 1024 * 1024;
 /// Reads an upload, refusing a file over `max` bytes with 413 `too_large` without
 /// holding more than `max` bytes of it. Routes taking uploads lift the usual body
 /// limit, so this is what bounds them: a body never runs on past `max` and a little.
-pub async fn read_upload(multipart: ApiMultipart, max: u64) -> Result<UploadForm, AppError> {
+pub async fn read_upload(
+    multipart: ApiMultipart,
+    max: u64,
+    files: &crate::storage::Storage,
+) -> Result<UploadForm, AppError> {
     let ApiMultipart(mut multipart) = multipart;
     let max = usize::try_from(max).unwrap_or(usize::MAX);
     let mut form = UploadForm::default();
@@ -282,7 +286,17 @@ pub async fn read_upload(multipart: ApiMultipart, max: u64) -> Result<UploadForm
         let is_file = name == "file";
         let limit = if is_file { max } else { UPLOAD_FIELD_BYTES_MAX };
         let file_name = field.file_name().unwrap_or_default().to_owned();
+        if is_file && form.file.is_some() {
+            return Err(AppError::bad_request("invalid_multipart", "send one file"));
+        }
+        // The file goes to disk as it arrives; text fields are short and kept.
+        let mut incoming = if is_file {
+            Some(files.incoming().await?)
+        } else {
+            None
+        };
         let mut bytes = Vec::new();
+        let mut held = 0usize;
         let mut over = false;
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
             total = total.saturating_add(chunk.len());
@@ -291,34 +305,39 @@ pub async fn read_upload(multipart: ApiMultipart, max: u64) -> Result<UploadForm
                     u64::try_from(max).unwrap_or(u64::MAX),
                 ));
             }
-            if over || bytes.len() + chunk.len() > limit {
+            if over || held + chunk.len() > limit {
                 // Read on a little, so that the client hears the answer rather than a
-                // dropped connection, but stop holding the bytes.
+                // dropped connection, but stop keeping the bytes.
                 over = true;
+                incoming = None;
                 bytes.clear();
                 continue;
             }
-            bytes.extend_from_slice(&chunk);
+            held += chunk.len();
+            match incoming.as_mut() {
+                Some(file) => file.write(&chunk).await?,
+                None => bytes.extend_from_slice(&chunk),
+            }
         }
-        match (over, is_file) {
-            (true, true) => {
+        match (over, incoming) {
+            (true, _) if is_file => {
                 return Err(services::library::too_large(
                     u64::try_from(max).unwrap_or(u64::MAX),
                 ));
             }
-            (true, false) => {
+            (true, _) => {
                 return Err(AppError::bad_request(
                     "invalid_multipart",
                     format!("the field {name:?} is too long"),
                 ));
             }
-            (false, true) => {
-                if form.file.is_some() {
-                    return Err(AppError::bad_request("invalid_multipart", "send one file"));
-                }
-                form.file = Some(services::library::Upload { file_name, bytes });
+            (false, Some(file)) => {
+                form.file = Some(services::library::Upload {
+                    file_name,
+                    file: file.finish().await?,
+                });
             }
-            (false, false) => {
+            (false, None) => {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     AppError::bad_request(
                         "invalid_multipart",

@@ -36,11 +36,12 @@ pub struct Document {
     pub can_manage: bool,
 }
 
-/// A file as uploaded: its name as the client gave it, and its bytes.
+/// A file as uploaded: its name as the client gave it, and its bytes, waiting in the
+/// storage's incoming directory.
 #[derive(Debug)]
 pub struct Upload {
     pub file_name: String,
-    pub bytes: Vec<u8>,
+    pub file: crate::storage::Received,
 }
 
 /// What a new document holds besides its file.
@@ -56,20 +57,22 @@ struct Checked {
     hash: String,
     media_type: &'static str,
     file_name: String,
-    bytes: Vec<u8>,
+    size: i64,
+    file: crate::storage::Received,
 }
 
 /// Refuses empty files, files over `limits.upload_max_bytes`, and types outside
 /// `uploads.allowed_types`, judged from the bytes.
 fn check_upload(state: &AppState, upload: Upload) -> AppResult<Checked> {
     let max = state.config.limits.upload_max_bytes;
-    if upload.bytes.is_empty() {
+    let file = upload.file;
+    if file.size == 0 {
         return Err(AppError::bad_request("empty_file", "the file is empty"));
     }
-    if u64::try_from(upload.bytes.len()).unwrap_or(u64::MAX) > max {
+    if file.size > max {
         return Err(too_large(max));
     }
-    let media_type = crate::sniff::media_type(&upload.bytes, &upload.file_name);
+    let media_type = crate::sniff::media_type_of(&file.head, file.text, &upload.file_name);
     if !state
         .config
         .uploads
@@ -87,11 +90,32 @@ fn check_upload(state: &AppState, upload: Upload) -> AppResult<Checked> {
         });
     }
     Ok(Checked {
-        hash: crate::storage::content_hash(&upload.bytes),
+        hash: file.hash.clone(),
         file_name: safe_file_name(&upload.file_name, media_type),
         media_type,
-        bytes: upload.bytes,
+        size: i64::try_from(file.size).unwrap_or(i64::MAX),
+        file,
     })
+}
+
+/// Checks an upload and stores its bytes; what is left to record is returned.
+async fn store_upload(state: &AppState, upload: Upload) -> AppResult<Recorded> {
+    let checked = check_upload(state, upload)?;
+    state.files.put_received(checked.file).await?;
+    Ok(Recorded {
+        hash: checked.hash,
+        media_type: checked.media_type,
+        file_name: checked.file_name,
+        size: checked.size,
+    })
+}
+
+/// A stored upload, as its version records it.
+struct Recorded {
+    hash: String,
+    media_type: &'static str,
+    file_name: String,
+    size: i64,
 }
 
 /// The 413 for a file over the limit, naming the limit.
@@ -226,7 +250,8 @@ pub async fn create(
 ) -> AppResult<Document> {
     let title = text_field("title", &input.title, 1, TITLE_MAX)?;
     let body = text_field("description", &input.description, 0, BODY_MAX)?;
-    // Who may share is settled before the bytes are stored, so outsiders fill no disk.
+    // Who may share is settled before the bytes are stored: an outsider's upload goes no
+    // further than `incoming`, and is deleted from there when it is dropped.
     let (name, who) = (community.to_owned(), actor.clone());
     state
         .db
@@ -236,12 +261,7 @@ pub async fn create(
             access.require_start_thread()
         })
         .await?;
-    let mut file = check_upload(state, upload)?;
-    let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
-    state
-        .files
-        .put(&file.hash, std::mem::take(&mut file.bytes))
-        .await?;
+    let file = store_upload(state, upload).await?;
     let (community, actor) = (community.to_owned(), actor.clone());
     let urls = Urls::new(&state.config);
     let body_html = markdown::render(&body);
@@ -277,7 +297,7 @@ pub async fn create(
                 id,
                 &NewVersion {
                     content_hash: &file.hash,
-                    size_bytes: size,
+                    size_bytes: file.size,
                     media_type: file.media_type,
                     file_name: &file.file_name,
                     uploader_id: actor.person_id,
@@ -306,12 +326,7 @@ pub async fn add_version(
             require_manage(&view(row, &access))
         })
         .await?;
-    let mut file = check_upload(state, upload)?;
-    let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
-    state
-        .files
-        .put(&file.hash, std::mem::take(&mut file.bytes))
-        .await?;
+    let file = store_upload(state, upload).await?;
     let actor = actor.clone();
     let urls = Urls::new(&state.config);
     state
@@ -324,7 +339,7 @@ pub async fn add_version(
                 id,
                 &NewVersion {
                     content_hash: &file.hash,
-                    size_bytes: size,
+                    size_bytes: file.size,
                     media_type: file.media_type,
                     file_name: &file.file_name,
                     uploader_id: actor.person_id,
@@ -609,6 +624,9 @@ pub async fn prune_files(
 ) -> AppResult<PruneReport> {
     let cutoff = chrono::Utc::now() - grace;
     let mut report = PruneReport::default();
+    if !dry_run {
+        state.files.clear_stale_incoming().await;
+    }
     for file in state.files.list().await? {
         report.files += 1;
         let hash = file.hash.clone();

@@ -4,17 +4,29 @@
 
 mod s3;
 
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::{StorageBackend, StorageConfig};
 use crate::error::{AppError, AppResult};
+use crate::sniff::{HEAD_BYTES, TextCheck};
+
+/// Uploads arriving are written here, under `storage.path`, until they are stored.
+const INCOMING: &str = "incoming";
+/// An upload larger than this goes to an object store in parts of this size, so that
+/// no more than a part or two of it is in memory at once.
+const PART_BYTES: usize = 8 * 1024 * 1024;
+/// A file left in `incoming` this long belongs to no upload still running (the server
+/// stopped mid-upload) and is removed.
+const INCOMING_STALE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Where file contents live. Opened on first use, or up front by [`Storage::open`] so
 /// that a misconfigured store stops start-up with a clear message.
@@ -33,10 +45,95 @@ pub struct StoredFile {
 
 /// The lower-case hex SHA-256 of some bytes: the key they are stored under.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file in `incoming`, deleted when this is dropped unless it was moved into the
+/// store: an upload that fails or is refused leaves nothing behind.
+#[derive(Debug)]
+struct Spooled(PathBuf);
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        match std::fs::remove_file(&self.0) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(error = %e, path = %self.0.display(), "could not remove an upload's spooled file");
+            }
+        }
+    }
+}
+
+/// An upload as it arrives. Its bytes go straight to a file under
+/// `{storage.path}/incoming`, and what the checks need (its size, hash, first bytes and
+/// whether it is text) is worked out on the way, so no upload is held in memory.
+pub struct Incoming {
+    spooled: Spooled,
+    file: tokio::fs::File,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+    text: TextCheck,
+}
+
+impl std::fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incoming")
+            .field("path", &self.spooled.0)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Incoming {
+    /// How many bytes have arrived.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub async fn write(&mut self, piece: &[u8]) -> AppResult<()> {
+        self.hasher.update(piece);
+        self.size += piece.len() as u64;
+        let room = HEAD_BYTES.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&piece[..room.min(piece.len())]);
+        self.text.feed(piece);
+        self.file.write_all(piece).await.map_err(spool_failed)
+    }
+
+    /// Every byte has arrived: the file is complete on disk.
+    pub async fn finish(mut self) -> AppResult<Received> {
+        self.file.flush().await.map_err(spool_failed)?;
+        Ok(Received {
+            hash: hex(&self.hasher.finalize()),
+            size: self.size,
+            head: self.head,
+            text: self.text.is_text(),
+            spooled: self.spooled,
+        })
+    }
+}
+
+/// A whole upload, waiting in `incoming` to be checked and stored.
+#[derive(Debug)]
+pub struct Received {
+    /// The SHA-256 of its bytes, in hex: the key it is stored under.
+    pub hash: String,
+    pub size: u64,
+    /// Its first bytes (up to [`HEAD_BYTES`]), from which its type is recognised.
+    pub head: Vec<u8>,
+    /// Whether all of it is text.
+    pub text: bool,
+    spooled: Spooled,
+}
+
+fn spool_failed(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "writing an upload to storage.path/incoming failed");
+    AppError::Unavailable(format!("file storage: {e}"))
 }
 
 /// The object path for a hash; two levels of fan-out keep directories small.
@@ -93,6 +190,7 @@ impl Storage {
     /// at the first upload. The rest of the server works without files, so start-up runs
     /// this in the background and goes on.
     pub async fn check(&self) {
+        self.clear_stale_incoming().await;
         let store = match self.open() {
             Ok(store) => store,
             Err(e) => {
@@ -124,6 +222,102 @@ impl Storage {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    /// Starts receiving an upload into `{storage.path}/incoming`.
+    pub async fn incoming(&self) -> AppResult<Incoming> {
+        let dir = self.config.path.join(INCOMING);
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(spool_failed)?;
+        let path = dir.join(crate::services::accounts::new_token());
+        let file = tokio::fs::File::create_new(&path)
+            .await
+            .map_err(spool_failed)?;
+        Ok(Incoming {
+            spooled: Spooled(path),
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+            text: TextCheck::default(),
+        })
+    }
+
+    /// Stores a received upload under its hash, as [`Storage::put`] does bytes. A local
+    /// store takes the file by renaming it (the incoming directory is beside the files);
+    /// an object store gets it in one request, or in parts when it is large.
+    pub async fn put_received(&self, received: Received) -> AppResult<()> {
+        let at = location(&received.hash)?;
+        let from = received.spooled.0.clone();
+        if self.config.backend == crate::config::StorageBackend::Local {
+            let to = self.config.path.join(at.as_ref());
+            if let Some(dir) = to.parent() {
+                tokio::fs::create_dir_all(dir).await.map_err(spool_failed)?;
+            }
+            // Replacing an existing copy of the same bytes leaves it freshly written. A
+            // store on another file system than `incoming` gets a copy instead.
+            if tokio::fs::rename(&from, &to).await.is_err() {
+                let staged = to.with_extension("part");
+                tokio::fs::copy(&from, &staged)
+                    .await
+                    .map_err(spool_failed)?;
+                tokio::fs::rename(&staged, &to)
+                    .await
+                    .map_err(spool_failed)?;
+            }
+            return Ok(());
+        }
+        let store = self.store()?;
+        if received.size <= PART_BYTES as u64 {
+            let bytes = tokio::fs::read(&from).await.map_err(spool_failed)?;
+            store
+                .put(&at, PutPayload::from(bytes))
+                .await
+                .map_err(unavailable)?;
+            return Ok(());
+        }
+        let upload = store.put_multipart(&at).await.map_err(unavailable)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let sent = async {
+            let mut file = tokio::fs::File::open(&from).await.map_err(spool_failed)?;
+            let mut buffer = vec![0; 1024 * 1024];
+            loop {
+                let read = file.read(&mut buffer).await.map_err(spool_failed)?;
+                if read == 0 {
+                    return Ok(());
+                }
+                writer.wait_for_capacity(1).await.map_err(unavailable)?;
+                writer.write(&buffer[..read]);
+            }
+        }
+        .await;
+        match sent {
+            Ok(()) => writer.finish().await.map(|_| ()).map_err(unavailable),
+            Err(e) => {
+                let _ = writer.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes what stopped uploads left in `incoming`: files older than an hour, which
+    /// no running upload is still writing.
+    pub async fn clear_stale_incoming(&self) {
+        let dir = self.config.path.join(INCOMING);
+        let Ok(mut entries) = tokio::fs::read_dir(&dir).await else {
+            return;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let stale = entry
+                .metadata()
+                .await
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at.elapsed().is_ok_and(|age| age > INCOMING_STALE));
+            if stale && let Err(e) = tokio::fs::remove_file(entry.path()).await {
+                tracing::warn!(error = %e, path = %entry.path().display(), "could not remove a stopped upload's file");
+            }
+        }
     }
 
     /// Every stored file, in no particular order. Keys that are not content hashes

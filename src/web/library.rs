@@ -267,7 +267,13 @@ async fn read_checked(
     viewer: &Viewer,
     multipart: ApiMultipart,
 ) -> Result<Result<UploadForm, AppError>, WebError> {
-    let form = match read_upload(multipart, state.config.limits.upload_max_bytes).await {
+    let form = match read_upload(
+        multipart,
+        state.config.limits.upload_max_bytes,
+        &state.files,
+    )
+    .await
+    {
         Ok(form) => form,
         // The file was refused before the token was reached: say so on the form.
         Err(e) => return Ok(Err(e)),

@@ -135,7 +135,7 @@ on_both_backends! {
         }).collect();
         expected.sort();
         assert_eq!(s3.keys(), expected, "each distinct file is one object in the bucket");
-        assert!(files_under(&alpha.state.config.storage.path).is_empty(), "nothing is written to the local directory");
+        assert!(files_under(&alpha.state.config.storage.path).is_empty(), "nothing is left in the local directory");
 
         for (version, bytes) in [(1, &v1), (2, &v2)] {
             let file = download(&ana, &api_file(&ana, id, version)).await;
@@ -149,6 +149,14 @@ on_both_backends! {
         ana.post_empty("/communities/cabinet/members/ben/approve").await.expect(StatusCode::NO_CONTENT);
         let file = download(&ben, &api_file(&ben, id, 2)).await;
         assert_eq!(file.bytes().await.unwrap().as_ref(), v2.as_slice());
+
+        // A large file goes up in parts and comes back whole.
+        let large = crate::library::large_csv(9 * 1024 * 1024);
+        let doc = shares(&ana, "cabinet", "Ledger", "", ("ledger.csv", &large)).await;
+        let file = download(&ana, &api_file(&ana, doc["id"].as_i64().unwrap(), 1)).await;
+        assert!(file.bytes().await.unwrap().as_ref() == large.as_slice(), "the large file comes back whole");
+        assert_eq!(s3.keys().len(), expected.len() + 1);
+        assert!(files_under(&alpha.state.config.storage.path).is_empty(), "nothing is left in the local directory");
     }
 
     async fn a_store_that_refuses_the_key_loses_nothing(backend: Backend) {
