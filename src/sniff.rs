@@ -34,21 +34,17 @@ pub const UNKNOWN: &str = "application/octet-stream";
 /// One of `infer`'s checks for a single type.
 type Matcher = fn(&[u8]) -> bool;
 
-/// The media type of `bytes`. Office formats are ZIP files, so they are recognised by
-/// the markers inside the archive before anything is called a plain ZIP. Text has no
-/// magic number: valid UTF-8 without control characters is text, and only then does the
-/// name choose between CSV and plain text, both of which are harmless.
-pub fn media_type(bytes: &[u8], file_name: &str) -> &'static str {
-    media_type_of(bytes, is_text(bytes), file_name)
-}
-
 /// How much of a file's start [`media_type_of`] needs: the deepest check, for office
 /// formats, looks a few entries into the archive, well within this.
 pub const HEAD_BYTES: usize = 256 * 1024;
 
 /// The media type of a file known by its first [`HEAD_BYTES`] (or all of it, if
 /// shorter) and whether the whole of it is text, as [`TextCheck`] finds while it is
-/// read. An upload is judged this way without holding all of it.
+/// read, so that an upload is judged without holding all of it. Office formats are ZIP
+/// files, so they are recognised by the markers inside the archive before anything is
+/// called a plain ZIP. Text has no magic number: valid UTF-8 without control characters
+/// is text, and only then does the name choose between CSV and plain text, both of
+/// which are harmless.
 pub fn media_type_of(head: &[u8], text: bool, file_name: &str) -> &'static str {
     let bytes = head;
     let checks: [(Matcher, &'static str); 11] = [
@@ -77,12 +73,6 @@ pub fn media_type_of(head: &[u8], text: bool, file_name: &str) -> &'static str {
         return if csv { CSV } else { TEXT };
     }
     UNKNOWN
-}
-
-fn is_text(bytes: &[u8]) -> bool {
-    let mut check = TextCheck::default();
-    check.feed(bytes);
-    check.is_text()
 }
 
 /// Whether a file is text (valid UTF-8 without control characters other than tab, the
@@ -191,6 +181,13 @@ pub fn label(media_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The type of a whole file held in memory.
+    fn media_type(bytes: &[u8], file_name: &str) -> &'static str {
+        let mut text = TextCheck::default();
+        text.feed(bytes);
+        media_type_of(bytes, text.is_text(), file_name)
+    }
 
     /// A ZIP whose first entry has this name, as the start of a real archive looks.
     pub(crate) fn zip_with(first_entry: &str) -> Vec<u8> {

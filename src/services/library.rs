@@ -52,18 +52,17 @@ pub struct DocumentInput {
     pub folder_id: Option<i64>,
 }
 
-/// An upload that passed the checks: what it is and where its bytes go.
-struct Checked {
+/// An upload that passed the checks and was stored, as its version records it.
+struct Recorded {
     hash: String,
     media_type: &'static str,
     file_name: String,
     size: i64,
-    file: crate::storage::Received,
 }
 
 /// Refuses empty files, files over `limits.upload_max_bytes`, and types outside
-/// `uploads.allowed_types`, judged from the bytes.
-fn check_upload(state: &AppState, upload: Upload) -> AppResult<Checked> {
+/// `uploads.allowed_types`, judged from the bytes; stores the rest.
+async fn store_upload(state: &AppState, upload: Upload) -> AppResult<Recorded> {
     let max = state.config.limits.upload_max_bytes;
     let file = upload.file;
     if file.size == 0 {
@@ -89,33 +88,14 @@ fn check_upload(state: &AppState, upload: Upload) -> AppResult<Checked> {
             ),
         });
     }
-    Ok(Checked {
+    let recorded = Recorded {
         hash: file.hash.clone(),
         file_name: safe_file_name(&upload.file_name, media_type),
         media_type,
         size: i64::try_from(file.size).unwrap_or(i64::MAX),
-        file,
-    })
-}
-
-/// Checks an upload and stores its bytes; what is left to record is returned.
-async fn store_upload(state: &AppState, upload: Upload) -> AppResult<Recorded> {
-    let checked = check_upload(state, upload)?;
-    state.files.put_received(checked.file).await?;
-    Ok(Recorded {
-        hash: checked.hash,
-        media_type: checked.media_type,
-        file_name: checked.file_name,
-        size: checked.size,
-    })
-}
-
-/// A stored upload, as its version records it.
-struct Recorded {
-    hash: String,
-    media_type: &'static str,
-    file_name: String,
-    size: i64,
+    };
+    state.files.put_received(file).await?;
+    Ok(recorded)
 }
 
 /// The 413 for a file over the limit, naming the limit.

@@ -132,7 +132,7 @@ pub struct Received {
 }
 
 fn spool_failed(e: std::io::Error) -> AppError {
-    tracing::error!(error = %e, "writing an upload to storage.path/incoming failed");
+    tracing::error!(error = %e, "writing an upload under storage.path failed");
     AppError::Unavailable(format!("file storage: {e}"))
 }
 
