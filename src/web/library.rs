@@ -162,7 +162,7 @@ async fn library_page(
 
 #[derive(Deserialize)]
 pub struct FolderForm {
-    name: String,
+    folder_name: String,
 }
 
 /// `POST /c/{name}/library/folders`
@@ -172,7 +172,7 @@ pub async fn create_folder(
     CheckedForm(viewer, form): CheckedForm<FolderForm>,
 ) -> Result<Response, WebError> {
     let actor = viewer.member()?;
-    match services::library::create_folder(&state, actor, &name, &form.name, None).await {
+    match services::library::create_folder(&state, actor, &name, &form.folder_name, None).await {
         Ok(folder) => Ok(see_other(&format!(
             "/c/{name}/library?folder={}",
             folder.id
@@ -189,7 +189,7 @@ pub async fn create_folder(
                 LibraryQuery::default(),
                 e.status(),
                 errors,
-                form.name,
+                form.folder_name,
             )
             .await
         }

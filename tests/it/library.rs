@@ -456,6 +456,20 @@ on_both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("No documents yet."));
 
+        // A folder from the library page's own form; a nameless one comes back with its error.
+        let csrf = web_csrf(&web, &format!("{}/c/planning/library", alpha.base)).await;
+        let folders = format!("{}/c/planning/library/folders", alpha.base);
+        let reply = web.post(&folders).form(&[("csrf", csrf.as_str()), ("folder_name", "")]).send().await.unwrap();
+        assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+        let html = reply.text().await.unwrap();
+        assert!(html.contains("There is a problem") && html.contains("href=\"#folder_name\""), "{html}");
+        let reply = web.post(&folders).form(&[("csrf", csrf.as_str()), ("folder_name", "Budgets")]).send().await.unwrap();
+        assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+        let location = reply.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/c/planning/library?folder="), "{location}");
+        let (_, html) = page(&location).await;
+        assert!(html.contains("Documents in Budgets"), "{html}");
+
         let csrf = web_csrf(&web, &format!("{}/c/planning/library/upload", alpha.base)).await;
         let send = |fields: Vec<(&'static str, String)>, file: Option<(&'static str, Vec<u8>)>| {
             let web = web.clone();

@@ -1628,3 +1628,142 @@ async fn a_member_blogs_and_reads_notifications_in_a_browser() {
     browser.open("/digest/unsubscribe?token=nonsense").await;
     browser.check_accessibility().await;
 }
+
+/// A facilitator keeps the library, and members answer a poll, search and look for peers,
+/// in a real browser with axe-core on every page and the keyboard alone where it matters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_use_the_library_polls_search_and_directory_in_a_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let Some(browser) = Browser::start(
+        "web::members_use_the_library_polls_search_and_directory_in_a_browser",
+        &app.base,
+    )
+    .await
+    else {
+        return;
+    };
+    let fay = app.member("fay").await;
+    fay.creates_community("housing", "public").await;
+    let files = tempfile::tempdir().expect("a folder for the files to upload");
+    let survey = files.path().join("damp survey.csv");
+    std::fs::write(&survey, "ward,homes\nArmley,12\n").expect("first version written");
+    let revised = files.path().join("damp survey v2.csv");
+    std::fs::write(&revised, "ward,homes\nArmley,12\nBramley,7\n").expect("second version written");
+
+    browser.open("/login").await;
+    browser.fill("#login", "fay").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+
+    // The library, a folder for it, and the form that shares a document.
+    browser.open("/c/housing").await;
+    browser
+        .follow("Library: documents shared in this community")
+        .await;
+    browser.sees("No documents yet.").await;
+    browser.check_accessibility().await;
+    browser.press("Add folder").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#folder_name", "Surveys").await;
+    browser.press("Add folder").await;
+    browser.sees("Documents in Surveys").await;
+    browser.check_accessibility().await;
+    browser.tab_to("Share a document").await;
+    browser.enter().await;
+    browser.sees("Share a document").await;
+    browser.check_accessibility().await;
+    browser.press("Share document").await;
+    browser.sees("There is a problem").await;
+    browser.check_accessibility().await;
+    browser.fill("#title", "Damp survey").await;
+    browser
+        .fill("#description", "Homes with damp, by ward.")
+        .await;
+    browser
+        .find("#folder_id option:nth-child(2)")
+        .await
+        .click()
+        .await
+        .expect("choosing the folder");
+    browser
+        .find("#file")
+        .await
+        .send_keys(&survey.display().to_string())
+        .await
+        .expect("choosing the file");
+    browser.press("Share document").await;
+    browser.sees("Homes with damp, by ward.").await;
+    browser.sees("in Surveys").await;
+    browser.sees("Download damp survey.csv").await;
+    browser.check_accessibility().await;
+    browser
+        .find("#file")
+        .await
+        .send_keys(&revised.display().to_string())
+        .await
+        .expect("choosing the new version");
+    browser.press("Upload version").await;
+    browser.sees("Download damp survey v2.csv").await;
+    browser.sees("version 2").await;
+    browser.check_accessibility().await;
+    browser
+        .find("#folder_id option:nth-child(1)")
+        .await
+        .click()
+        .await
+        .expect("choosing no folder");
+    browser.press("Move").await;
+    assert!(
+        !browser.text().await.contains("in Surveys"),
+        "the document left its folder"
+    );
+    browser.follow("Library").await;
+    browser.sees("Damp survey").await;
+    browser.check_accessibility().await;
+
+    // A poll, answered with the keyboard by a member (its facilitator sees the results
+    // from the start).
+    let poll = fay
+        .post(
+            "/communities/housing/posts",
+            serde_json::json!({"title": "Meeting day", "body": "Which day suits?",
+                "poll": {"options": ["Monday", "Tuesday"], "multiple": false}}),
+        )
+        .await
+        .expect(StatusCode::CREATED)["id"]
+        .as_i64()
+        .expect("poll thread id");
+    app.member("ben").await.joins("housing").await;
+    browser.press("Sign out").await;
+    browser.open("/login").await;
+    browser.fill("#login", "ben").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser.press("Sign in").await;
+    browser.open(&format!("/post/{poll}")).await;
+    browser
+        .sees("You will see the results once you have voted")
+        .await;
+    browser.check_accessibility().await;
+    browser.tab_to("#choice-0").await;
+    browser.keys(" ").await;
+    browser.tab_to("Vote").await;
+    browser.enter().await;
+    browser.sees("1 person has voted.").await;
+    browser.sees("Your choice").await;
+    browser.check_accessibility().await;
+
+    // Search finds the document; the directory finds the member.
+    browser.open("/search").await;
+    browser.check_accessibility().await;
+    browser.fill("#q", "damp").await;
+    browser.press("Search").await;
+    browser.sees("Damp survey").await;
+    browser.check_accessibility().await;
+    browser.open("/members").await;
+    browser.check_accessibility().await;
+    browser.fill("#q", "fay").await;
+    browser.press("Search").await;
+    browser.sees("@fay").await;
+    browser.check_accessibility().await;
+}
