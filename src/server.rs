@@ -55,14 +55,39 @@ pub struct Server {
 impl Server {
     /// Opens the database, applies migrations and binds the listener.
     pub async fn bind(config: Config) -> anyhow::Result<Server> {
+        Server::start(config, None).await
+    }
+
+    /// Like [`bind`](Self::bind), on a socket the caller has bound and listens on already
+    /// (its address should be `http.bind`): no other process can take the port between
+    /// choosing it and serving on it.
+    pub async fn on_listener(
+        config: Config,
+        listener: std::net::TcpListener,
+    ) -> anyhow::Result<Server> {
+        Server::start(config, Some(listener)).await
+    }
+
+    async fn start(
+        config: Config,
+        listener: Option<std::net::TcpListener>,
+    ) -> anyhow::Result<Server> {
         let config = Arc::new(config);
         let db = {
             let config = config.clone();
             tokio::task::spawn_blocking(move || open_database(&config)).await??
         };
-        let listener = TcpListener::bind(config.http.bind)
-            .await
-            .with_context(|| format!("binding http.bind = {}", config.http.bind))?;
+        let listener = match listener {
+            Some(listener) => {
+                listener
+                    .set_nonblocking(true)
+                    .context("preparing the given listener")?;
+                TcpListener::from_std(listener).context("taking the given listener")?
+            }
+            None => TcpListener::bind(config.http.bind)
+                .await
+                .with_context(|| format!("binding http.bind = {}", config.http.bind))?,
+        };
         let state = AppState::new(db, config);
         state.files.open()?;
         // In the background: a store that does not answer must not hold up start-up.

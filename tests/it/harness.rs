@@ -123,16 +123,21 @@ fn rand_suffix() -> u64 {
         .unwrap_or(0)
 }
 
-/// Starts a server and waits until it answers.
+/// Starts a server, on `listener` if given, and waits until it answers.
 async fn serve(
     config: Config,
+    listener: Option<std::net::TcpListener>,
 ) -> (
     AppState,
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
     let port = config.http.bind.port();
-    let server = Server::bind(config).await.expect("server starts");
+    let server = match listener {
+        Some(listener) => Server::on_listener(config, listener).await,
+        None => Server::bind(config).await,
+    }
+    .expect("server starts");
     let state = server.state.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
@@ -217,15 +222,17 @@ impl TestApp {
         config.federation.retry_max_seconds = 4;
         config.storage.path = dir.path().join("files");
         configure(&mut config);
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        let addr = probe.local_addr().expect("address");
-        drop(probe);
+        // The server takes this socket as it is: a port chosen, let go and bound again
+        // could be taken in between by anything else on the machine (an outgoing
+        // connection's local port, another test's server).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        let addr = listener.local_addr().expect("address");
         config.http.bind = addr;
         // A host name rather than an address: ActivityPub ids need a domain.
         config.instance.domain = format!("localhost:{}", addr.port());
         config.federation.allow_private_addresses = true;
         config.validate().expect("valid test configuration");
-        let (state, shutdown, serving) = serve(config.clone()).await;
+        let (state, shutdown, serving) = serve(config.clone(), Some(listener)).await;
         TestApp {
             base: format!("http://localhost:{}", addr.port()),
             state,
@@ -251,7 +258,7 @@ impl TestApp {
 
     /// Starts serving again on the same address and database.
     pub async fn restart(&mut self) {
-        let (state, shutdown, serving) = serve(self.config.clone()).await;
+        let (state, shutdown, serving) = serve(self.config.clone(), None).await;
         self.state = state;
         self.shutdown = Some(shutdown);
         self.serving = Some(serving);
