@@ -178,9 +178,15 @@ pub async fn create_folder(
             folder.id
         ))),
         Err(e) if matches!(e.status(), StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
+            // The service names the API's field, `name`; the page's label is "Folder name".
+            let message = e.to_string();
+            let message = match message.strip_prefix("name ") {
+                Some(rest) => format!("Folder name {rest}"),
+                None => upper_first(&message),
+            };
             let errors = Errors::one(FieldError {
                 field: "folder_name",
-                message: upper_first(&e.to_string()),
+                message,
             });
             library_page(
                 &state,

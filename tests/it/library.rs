@@ -462,7 +462,7 @@ on_both_backends! {
         let reply = web.post(&folders).form(&[("csrf", csrf.as_str()), ("folder_name", "")]).send().await.unwrap();
         assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
         let html = reply.text().await.unwrap();
-        assert!(html.contains("There is a problem") && html.contains("href=\"#folder_name\""), "{html}");
+        assert!(html.contains("There is a problem") && html.contains("href=\"#folder_name\"") && html.contains("Folder name must not be empty"), "{html}");
         let reply = web.post(&folders).form(&[("csrf", csrf.as_str()), ("folder_name", "Budgets")]).send().await.unwrap();
         assert_eq!(reply.status(), StatusCode::SEE_OTHER);
         let location = reply.headers()["location"].to_str().unwrap().to_owned();
