@@ -46,7 +46,6 @@ pub const HEAD_BYTES: usize = 256 * 1024;
 /// is text, and only then does the name choose between CSV and plain text, both of
 /// which are harmless.
 pub fn media_type_of(head: &[u8], text: bool, file_name: &str) -> &'static str {
-    let bytes = head;
     let checks: [(Matcher, &'static str); 11] = [
         (infer::archive::is_pdf, PDF),
         (infer::doc::is_docx, DOCX),
@@ -60,10 +59,10 @@ pub fn media_type_of(head: &[u8], text: bool, file_name: &str) -> &'static str {
         (infer::image::is_gif, "image/gif"),
         (infer::image::is_webp, "image/webp"),
     ];
-    if let Some((_, kind)) = checks.iter().find(|(check, _)| check(bytes)) {
+    if let Some((_, kind)) = checks.iter().find(|(check, _)| check(head)) {
         return kind;
     }
-    if let Some(kind) = infer::get(bytes) {
+    if let Some(kind) = infer::get(head) {
         return kind.mime_type();
     }
     if text {

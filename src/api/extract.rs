@@ -261,16 +261,17 @@ const UPLOAD_FIELD_BYTES_MAX: usize = 256 * 1024;
 /// 413 rather than a reset connection; beyond it the connection is simply closed.
 const UPLOAD_DRAIN_BYTES: usize = 4 * 1024 * 1024;
 
-/// Reads an upload, refusing a file over `max` bytes with 413 `too_large` without
-/// holding more than `max` bytes of it. Routes taking uploads lift the usual body
-/// limit, so this is what bounds them: a body never runs on past `max` and a little.
+/// Reads an upload, its file into the storage's `incoming` directory, refusing a file
+/// over `limits.upload_max_bytes` (`max`) with 413 `too_large` without keeping more than
+/// `max` bytes of it. Routes taking uploads lift the usual body limit, so this is what
+/// bounds them: a body never runs on past `max` and a little.
 pub async fn read_upload(
     multipart: ApiMultipart,
-    max: u64,
-    files: &crate::storage::Storage,
+    state: &AppState,
 ) -> Result<UploadForm, AppError> {
     let ApiMultipart(mut multipart) = multipart;
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let files = &state.files;
+    let max = usize::try_from(state.config.limits.upload_max_bytes).unwrap_or(usize::MAX);
     let mut form = UploadForm::default();
     let mut count = 0;
     let mut total = 0usize;
@@ -302,7 +303,7 @@ pub async fn read_upload(
             total = total.saturating_add(chunk.len());
             if total > max.saturating_add(UPLOAD_DRAIN_BYTES) {
                 return Err(services::library::too_large(
-                    u64::try_from(max).unwrap_or(u64::MAX),
+                    state.config.limits.upload_max_bytes,
                 ));
             }
             if over || held + chunk.len() > limit {
@@ -322,7 +323,7 @@ pub async fn read_upload(
         match (over, incoming) {
             (true, _) if is_file => {
                 return Err(services::library::too_large(
-                    u64::try_from(max).unwrap_or(u64::MAX),
+                    state.config.limits.upload_max_bytes,
                 ));
             }
             (true, _) => {

@@ -486,7 +486,7 @@ pub async fn create_folder(
     name: &str,
     parent_id: Option<i64>,
 ) -> AppResult<DbFolder> {
-    let name = text_field("name", name, 1, FOLDER_NAME_MAX)?;
+    let name = text_field("folder name", name, 1, FOLDER_NAME_MAX)?;
     let (community, actor) = (community.to_owned(), actor.clone());
     state
         .db

@@ -178,15 +178,9 @@ pub async fn create_folder(
             folder.id
         ))),
         Err(e) if matches!(e.status(), StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
-            // The service names the API's field, `name`; the page's label is "Folder name".
-            let message = e.to_string();
-            let message = match message.strip_prefix("name ") {
-                Some(rest) => format!("Folder name {rest}"),
-                None => upper_first(&message),
-            };
             let errors = Errors::one(FieldError {
                 field: "folder_name",
-                message,
+                message: upper_first(&e.to_string()),
             });
             library_page(
                 &state,
@@ -273,13 +267,7 @@ async fn read_checked(
     viewer: &Viewer,
     multipart: ApiMultipart,
 ) -> Result<Result<UploadForm, AppError>, WebError> {
-    let form = match read_upload(
-        multipart,
-        state.config.limits.upload_max_bytes,
-        &state.files,
-    )
-    .await
-    {
+    let form = match read_upload(multipart, state).await {
         Ok(form) => form,
         // The file was refused before the token was reached: say so on the form.
         Err(e) => return Ok(Err(e)),

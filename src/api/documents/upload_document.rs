@@ -14,12 +14,7 @@ pub async fn upload_document(
     ApiPath(name): ApiPath<String>,
     multipart: ApiMultipart,
 ) -> AppResult<(StatusCode, Json<DocumentView>)> {
-    let mut form = read_upload(
-        multipart,
-        state.config.limits.upload_max_bytes,
-        &state.files,
-    )
-    .await?;
+    let mut form = read_upload(multipart, &state).await?;
     let file = form.take_file()?;
     let input = services::library::DocumentInput {
         title: form.text("title").unwrap_or_default().to_owned(),

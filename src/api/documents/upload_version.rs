@@ -14,12 +14,7 @@ pub async fn upload_version(
     ApiPath(id): ApiPath<i64>,
     multipart: ApiMultipart,
 ) -> AppResult<(StatusCode, Json<DocumentView>)> {
-    let mut form = read_upload(
-        multipart,
-        state.config.limits.upload_max_bytes,
-        &state.files,
-    )
-    .await?;
+    let mut form = read_upload(multipart, &state).await?;
     let file = form.take_file()?;
     let document = services::library::add_version(&state, &auth, id, file).await?;
     Ok((StatusCode::CREATED, Json(document.into())))
